@@ -1,0 +1,93 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { Logger } from 'pino';
+import type { Database } from './db/database.js';
+import { ProblemError } from './errors.js';
+import type { GroupCommit } from './ingest/group-commit.js';
+import type { LiveHub } from './live/hub.js';
+import type { Metrics } from './metrics.js';
+import { mountHealth } from './routes/health.js';
+import { mountLive } from './routes/live.js';
+import { mountRead } from './routes/read.js';
+import { mountReport } from './routes/report.js';
+import type { ProjectCache } from './store/projects.js';
+
+/** Everything the HTTP app needs; `createApp` itself does no I/O. */
+export interface AppDeps {
+  database: Database;
+  ingest: GroupCommit;
+  projects: ProjectCache;
+  metrics: Metrics;
+  adminTokenHash: string;
+  logger: Logger;
+  startedAt: number;
+  version: string;
+  instance: string;
+  maxInflightBytes: number;
+  /** Live updates; without a hub `/ws/dashboard` is not mounted. */
+  hub?: LiveHub;
+}
+
+function problem(c: Context, error: ProblemError) {
+  const body = {
+    type: 'about:blank',
+    title: error.title,
+    status: error.status,
+    detail: error.message,
+    ...(error.errors ? { errors: error.errors } : {}),
+  };
+  return c.body(JSON.stringify(body), error.status as 400, {
+    ...error.headers,
+    'Content-Type': 'application/problem+json',
+  });
+}
+
+/** Builds the collector's HTTP app. */
+export function createApp(deps: AppDeps): OpenAPIHono {
+  const app = new OpenAPIHono();
+
+  app.onError((error, c) => {
+    if (error instanceof ProblemError) return problem(c, error);
+    if (error instanceof HTTPException) {
+      return problem(
+        c,
+        new ProblemError(error.status, 'Request refused', error.message || 'request refused'),
+      );
+    }
+    deps.logger.error({ err: error, path: c.req.path }, 'unexpected error');
+    return problem(
+      c,
+      new ProblemError(500, 'Internal error', 'the collector failed; this is a bug'),
+    );
+  });
+  app.notFound((c) =>
+    problem(c, new ProblemError(404, 'Not found', `no route for ${c.req.method} ${c.req.path}`)),
+  );
+
+  mountReport(app, deps);
+  mountRead(app, {
+    db: deps.database.db,
+    adminTokenHash: deps.adminTokenHash,
+    startedAt: deps.startedAt,
+  });
+  mountHealth(app, { ...deps });
+  if (deps.hub)
+    mountLive(app, { hub: deps.hub, adminTokenHash: deps.adminTokenHash, instance: deps.instance });
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'projectKey', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'A project key (ingest only); `?key=` also works for sendBeacon.',
+  });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'adminToken', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'The admin token (read, approve, command).',
+  });
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: { title: 'selfheal collector', version: deps.version },
+  });
+  return app;
+}

@@ -1,0 +1,116 @@
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { type ServerType, serve } from '@hono/node-server';
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import pino, { type Logger } from 'pino';
+import { WebSocketServer } from 'ws';
+import { createApp } from './app.js';
+import type { CollectorConfig } from './config.js';
+import type { Database } from './db/database.js';
+import { createGroupCommit } from './ingest/group-commit.js';
+import { createLiveHub } from './live/hub.js';
+import { createMetrics } from './metrics.js';
+import { type Credentials, ensureCredentials } from './store/credentials.js';
+import { createProjectCache } from './store/projects.js';
+import { writeReports } from './store/write-reports.js';
+
+/** The collector's version, as `/api/health` and `/openapi.json` report it. */
+export const VERSION = '0.1.0';
+
+/** A running collector: its app, store and server. */
+export interface Collector {
+  readonly app: OpenAPIHono;
+  readonly database: Database;
+  readonly credentials: Credentials;
+  readonly logger: Logger;
+  /** Starts serving on the configured host and port; resolves to the port bound. */
+  listen(): Promise<number>;
+  /** Stops taking requests, finishes those in flight, then closes the store. */
+  close(): Promise<void>;
+}
+
+/** Opens the store named by `config` (Postgres or PGlite). */
+export async function openDatabase(config: CollectorConfig): Promise<Database> {
+  if (config.databaseUrl) {
+    const { openPostgres } = await import('./db/postgres.js');
+    return openPostgres(config.databaseUrl);
+  }
+  const { openPglite } = await import('./db/pglite.js');
+  return openPglite(config.dataDir);
+}
+
+/** Opens the store, ensures credentials and builds the app; `listen` starts serving. */
+export async function createCollector(
+  config: CollectorConfig,
+  database?: Database,
+): Promise<Collector> {
+  const logger = pino({ level: config.logLevel });
+  const db = database ?? (await openDatabase(config));
+  const credentials = await ensureCredentials(db.db, {
+    adminToken: config.adminToken,
+    projectKey: config.projectKey,
+    allowedOrigins: config.allowedOrigins,
+  });
+  const metrics = createMetrics();
+  const ingest = createGroupCommit(
+    async (batch) => {
+      const result = await writeReports(db.db, batch);
+      if (result.newIssues > 0) metrics.inc('selfheal_issues_created_total', {}, result.newIssues);
+      return result.acks;
+    },
+    {
+      maxBatchEvents: config.maxBatchEvents,
+      maxQueuedEvents: config.maxQueuedEvents,
+      concurrency: db.driver === 'postgres' ? 4 : 1,
+    },
+  );
+  const hub = await createLiveHub(db);
+  const app = createApp({
+    database: db,
+    ingest,
+    projects: createProjectCache(db.db),
+    metrics,
+    adminTokenHash: credentials.adminTokenHash,
+    logger,
+    startedAt: Date.now(),
+    version: VERSION,
+    instance: randomUUID(),
+    maxInflightBytes: config.maxInflightBytes,
+    hub,
+  });
+
+  let server: ServerType | undefined;
+  let wss: WebSocketServer | undefined;
+  return {
+    app,
+    database: db,
+    credentials,
+    logger,
+    listen() {
+      wss = new WebSocketServer({ noServer: true });
+      return new Promise((resolve, reject) => {
+        server = serve(
+          {
+            fetch: app.fetch,
+            port: config.port,
+            hostname: config.host,
+            websocket: { server: wss as WebSocketServer },
+          },
+          (info: AddressInfo) => resolve(info.port),
+        );
+        server.once('error', reject);
+      });
+    },
+    async close() {
+      await hub.close();
+      if (server) {
+        const closing = new Promise<void>((resolve) => server?.close(() => resolve()));
+        (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+        await closing;
+      }
+      wss?.close();
+      await ingest.drain();
+      await db.close();
+    },
+  };
+}

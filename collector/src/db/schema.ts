@@ -1,0 +1,139 @@
+import { sql } from 'drizzle-orm';
+import {
+  boolean,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+} from 'drizzle-orm/pg-core';
+
+const time = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+/** A project: one key for ingest, the origins its browsers may send from. */
+export const projects = pgTable('projects', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  key: text('key').notNull().unique(),
+  allowedOrigins: jsonb('allowed_origins').$type<string[]>().notNull().default(sql`'["*"]'`),
+  createdAt: time('created_at').notNull().defaultNow(),
+});
+
+/** Collector-wide settings, such as the admin token's hash. */
+export const settings = pgTable('settings', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+});
+
+/** One request to `POST /api/report` that stored at least one new event. */
+export const reports = pgTable(
+  'reports',
+  {
+    id: text('id').primaryKey(),
+    projectId: text('project_id').notNull(),
+    agent: text('agent').notNull(),
+    service: text('service'),
+    sessionId: text('session_id'),
+    hostname: text('hostname'),
+    region: text('region'),
+    url: text('url'),
+    eventCount: integer('event_count').notNull(),
+    receivedAt: time('received_at').notNull(),
+  },
+  (t) => [index('reports_recent').on(t.receivedAt)],
+);
+
+/** Every event, once: the client's id is unique per project. */
+export const events = pgTable(
+  'events',
+  {
+    projectId: text('project_id').notNull(),
+    id: text('id').notNull(),
+    reportId: text('report_id').notNull(),
+    type: text('type').notNull(),
+    kind: text('kind').notNull(),
+    severity: text('severity').notNull(),
+    fingerprint: text('fingerprint').notNull(),
+    message: text('message'),
+    stack: text('stack'),
+    url: text('url'),
+    data: jsonb('data').$type<Record<string, unknown>>(),
+    agent: text('agent').notNull(),
+    service: text('service'),
+    occurredAt: time('occurred_at').notNull(),
+    receivedAt: time('received_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.projectId, t.id] }),
+    index('events_by_fingerprint').on(t.fingerprint, t.receivedAt),
+    index('events_by_type').on(t.type, t.receivedAt),
+  ],
+);
+
+/** An issue: the events of one project that share a fingerprint, counted. */
+export const issues = pgTable(
+  'issues',
+  {
+    projectId: text('project_id').notNull(),
+    fingerprint: text('fingerprint').notNull(),
+    type: text('type').notNull(),
+    kind: text('kind').notNull(),
+    severity: text('severity').notNull(),
+    title: text('title').notNull(),
+    count: integer('count').notNull(),
+    service: text('service'),
+    url: text('url'),
+    firstSeen: time('first_seen').notNull(),
+    lastSeen: time('last_seen').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.projectId, t.fingerprint] }),
+    index('issues_by_count').on(t.count),
+    index('issues_by_last_seen').on(t.lastSeen),
+  ],
+);
+
+/** An agent the collector has heard from. */
+export const agents = pgTable(
+  'agents',
+  {
+    projectId: text('project_id').notNull(),
+    id: text('id').notNull(),
+    agent: text('agent').notNull(),
+    service: text('service'),
+    sessionId: text('session_id'),
+    hostname: text('hostname'),
+    region: text('region'),
+    healthy: boolean('healthy'),
+    reports: integer('reports').notNull().default(0),
+    firstSeen: time('first_seen').notNull(),
+    lastSeen: time('last_seen').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.projectId, t.id] }),
+    index('agents_by_last_seen').on(t.lastSeen),
+  ],
+);
+
+/** What the collector decided to do about an issue. */
+export const decisions = pgTable(
+  'decisions',
+  {
+    id: text('id').primaryKey(),
+    projectId: text('project_id').notNull(),
+    fingerprint: text('fingerprint').notNull(),
+    strategy: text('strategy').notNull(),
+    source: text('source').notNull(),
+    confidence: doublePrecision('confidence').notNull(),
+    reasoning: text('reasoning').notNull(),
+    estimatedImpact: text('estimated_impact').notNull(),
+    rollbackPlan: text('rollback_plan').notNull(),
+    developerFix: text('developer_fix'),
+    status: text('status').notNull(),
+    createdAt: time('created_at').notNull().defaultNow(),
+  },
+  (t) => [index('decisions_recent').on(t.createdAt)],
+);

@@ -1,0 +1,178 @@
+import { randomUUID } from 'node:crypto';
+import { classify, fingerprint, isFaultEvent, scrub, scrubData, scrubUrl } from '@selfheal/shared';
+import type { AgentType, Event, LegacyReport, Report } from '@selfheal/shared/protocol';
+import { legacyReportSchema, reportSchema } from '@selfheal/shared/protocol';
+import { fromZodError, ProblemError } from '../errors.js';
+
+/** An event ready to store: classified, fingerprinted and scrubbed. */
+export interface IngestEvent {
+  id: string;
+  type: Event['type'];
+  kind: string;
+  severity: string;
+  fingerprint: string;
+  title: string;
+  message: string | null;
+  stack: string | null;
+  url: string | null;
+  data: Record<string, unknown> | null;
+  occurredAt: Date;
+  /** Whether the event is a fault that counts toward its issue. */
+  grouped: boolean;
+}
+
+/** A report ready to store, with everything the collector derived from it. */
+export interface IngestReport {
+  projectId: string;
+  reportId: string;
+  agent: AgentType;
+  agentId: string;
+  service: string | null;
+  sessionId: string | null;
+  hostname: string | null;
+  region: string | null;
+  url: string | null;
+  receivedAt: Date;
+  /** False when a health check in it failed, true when all passed, null without any. */
+  healthy: boolean | null;
+  events: IngestEvent[];
+}
+
+/** Validates a parsed body in either report form; the single-event form gets an id and time. */
+export function parseReport(body: unknown, now: number): Report {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    throw new ProblemError(400, 'Invalid request', 'the body must be a JSON object');
+  }
+  if ('events' in body || !('event' in body)) {
+    const result = reportSchema.safeParse(body);
+    if (!result.success) throw fromZodError(result.error);
+    return result.data;
+  }
+  const result = legacyReportSchema.safeParse(body);
+  if (!result.success) throw fromZodError(result.error);
+  return fromLegacy(result.data, now);
+}
+
+function fromLegacy(legacy: LegacyReport, now: number): Report {
+  const { event, ...envelope } = legacy;
+  return {
+    ...envelope,
+    events: [{ ...event, id: event.id ?? randomUUID(), timestamp: event.timestamp ?? now }],
+  };
+}
+
+/** Text Postgres will store as given: no NUL bytes, no lone surrogates. */
+export function storableText(text: string): string {
+  const wellFormed = text.isWellFormed() ? text : text.toWellFormed();
+  return wellFormed.includes('\u0000') ? wellFormed.replaceAll('\u0000', '\uFFFD') : wellFormed;
+}
+
+function storableData(value: unknown): unknown {
+  if (typeof value === 'string') return storableText(value);
+  if (Array.isArray(value)) return value.map(storableData);
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [key, child] of Object.entries(value)) {
+      Object.defineProperty(out, storableText(key), {
+        value: storableData(child),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    }
+    return out;
+  }
+  return value;
+}
+
+const PASSING = new Set(['pass', 'passing', 'ok', 'healthy', 'up']);
+
+function healthOf(event: Event): boolean | null {
+  if (event.type !== 'health_check') return null;
+  const status = event.data?.status;
+  if (status === true) return true;
+  return typeof status === 'string' && PASSING.has(status.toLowerCase());
+}
+
+function titleOf(event: Event, message: string | null, url: string | null): string {
+  const line = message?.split('\n', 1)[0]?.trim();
+  if (line) return line.slice(0, 200);
+  const data = event.data ?? {};
+  const text = (key: string) => (typeof data[key] === 'string' ? (data[key] as string) : '');
+  switch (event.type) {
+    case 'network':
+      return `${text('method') || 'GET'} ${url ?? ''} failed${data.status ? ` (${String(data.status)})` : ''}`;
+    case 'resource':
+      return `Failed to load ${text('tag') || 'resource'} ${url ?? ''}`.trim();
+    case 'ui':
+      return `Missing element ${text('selector')}`.trim();
+    case 'health_check':
+      return `${text('check') || 'health'} check failing`;
+    case 'performance':
+      return `${text('metric') || 'performance'} over threshold`;
+    default:
+      return event.type;
+  }
+}
+
+function toIngestEvent(event: Event): IngestEvent {
+  const message = event.message === undefined ? null : scrub(storableText(event.message));
+  const stack = event.stack === undefined ? null : scrub(storableText(event.stack));
+  const url = event.url === undefined ? null : scrubUrl(storableText(event.url));
+  const data = event.data ? (scrubData(storableData(event.data)) as Record<string, unknown>) : null;
+  const input = {
+    type: event.type,
+    message: message ?? undefined,
+    stack: stack ?? undefined,
+    url: url ?? undefined,
+    data: data ?? undefined,
+  };
+  const classified = event.kind ? null : classify(input);
+  const kind = event.kind ?? classified?.kind ?? 'unknown';
+  const health = healthOf(event);
+  return {
+    id: storableText(event.id),
+    type: event.type,
+    kind,
+    severity: event.severity ?? classified?.severity ?? classify(input).severity,
+    fingerprint: event.fingerprint ?? fingerprint({ ...input, kind }),
+    title: titleOf(event, message, url),
+    message,
+    stack,
+    url,
+    data,
+    occurredAt: new Date(event.timestamp),
+    grouped: isFaultEvent(event.type) && health !== true,
+  };
+}
+
+function agentIdOf(report: Report): string {
+  if (report.agent === 'backend') {
+    return `backend:${report.service ?? '-'}:${report.hostname ?? '-'}`;
+  }
+  return `frontend:${report.sessionId ?? report.hostname ?? report.service ?? '-'}`;
+}
+
+/** Turns a validated report into what the store writes. */
+export function toIngestReport(projectId: string, report: Report, receivedAt: Date): IngestReport {
+  let healthy: boolean | null = null;
+  for (const event of report.events) {
+    const health = healthOf(event);
+    if (health === false) healthy = false;
+    else if (health === true && healthy === null) healthy = true;
+  }
+  return {
+    projectId,
+    reportId: randomUUID(),
+    agent: report.agent,
+    agentId: storableText(agentIdOf(report)),
+    service: report.service === undefined ? null : storableText(report.service),
+    sessionId: report.sessionId === undefined ? null : storableText(report.sessionId),
+    hostname: report.hostname === undefined ? null : storableText(report.hostname),
+    region: report.region === undefined ? null : storableText(report.region),
+    url: report.url === undefined ? null : scrubUrl(storableText(report.url)),
+    receivedAt,
+    healthy,
+    events: report.events.map(toIngestEvent),
+  };
+}

@@ -1,0 +1,37 @@
+import { createCollector } from './collector.js';
+import { fromEnv } from './config.js';
+
+const config = fromEnv(process.env);
+const collector = await createCollector(config);
+const port = await collector.listen();
+const { generated } = collector.credentials;
+const where = config.databaseUrl ? 'Postgres' : `PGlite in ${config.dataDir}`;
+collector.logger.info(
+  { port, host: config.host, store: where },
+  `collector listening on http://${config.host}:${port}`,
+);
+if (generated.adminToken || generated.projectKey) {
+  // Printed once, at the start that generated them; the store keeps only the admin token's hash.
+  const lines = ['', 'selfheal: first start, credentials generated (shown only now):'];
+  if (generated.adminToken) lines.push(`  ADMIN_TOKEN=${generated.adminToken}`);
+  if (generated.projectKey) lines.push(`  PROJECT_KEY=${generated.projectKey}`);
+  process.stdout.write(`${lines.join('\n')}\n\n`);
+}
+
+let stopping = false;
+const stop = async (signal: string) => {
+  if (stopping) return;
+  stopping = true;
+  collector.logger.info({ signal }, 'stopping: finishing in-flight requests');
+  const force = setTimeout(() => process.exit(1), 15_000);
+  force.unref();
+  try {
+    await collector.close();
+    process.exit(0);
+  } catch (error) {
+    collector.logger.error({ err: error }, 'stopping failed');
+    process.exit(1);
+  }
+};
+process.on('SIGTERM', () => void stop('SIGTERM'));
+process.on('SIGINT', () => void stop('SIGINT'));

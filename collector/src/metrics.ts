@@ -1,0 +1,68 @@
+/** Counters, gauges and one latency histogram, rendered in the Prometheus text format. */
+export interface Metrics {
+  inc(name: CounterName, labels?: Record<string, string>, by?: number): void;
+  observeIngest(seconds: number): void;
+  render(gauges: Record<string, number>): string;
+}
+
+const COUNTERS = {
+  selfheal_events_ingested_total: 'Events stored.',
+  selfheal_events_duplicate_total: 'Events received again after they were stored.',
+  selfheal_events_refused_total: 'Events in well-formed reports that were refused, by reason.',
+  selfheal_reports_refused_total: 'Reports refused, by reason.',
+  selfheal_reports_total: 'Reports acknowledged, by agent type.',
+  selfheal_issues_created_total: 'Issues seen for the first time.',
+} as const;
+/** A counter the collector keeps. */
+export type CounterName = keyof typeof COUNTERS;
+
+const BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+
+const escapeLabel = (value: string) =>
+  value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+
+const labelText = (labels: Record<string, string>) => {
+  const parts = Object.entries(labels).map(([k, v]) => `${k}="${escapeLabel(v)}"`);
+  return parts.length > 0 ? `{${parts.join(',')}}` : '';
+};
+
+/** Creates an empty set of metrics for one collector process. */
+export function createMetrics(): Metrics {
+  const counters = new Map<string, Map<string, number>>();
+  const buckets = BUCKETS.map(() => 0);
+  let sum = 0;
+  let count = 0;
+  return {
+    inc(name, labels = {}, by = 1) {
+      const series = counters.get(name) ?? new Map<string, number>();
+      counters.set(name, series);
+      const key = labelText(labels);
+      series.set(key, (series.get(key) ?? 0) + by);
+    },
+    observeIngest(seconds) {
+      sum += seconds;
+      count += 1;
+      for (let i = 0; i < BUCKETS.length; i++) {
+        if (seconds <= (BUCKETS[i] as number)) buckets[i] = (buckets[i] as number) + 1;
+      }
+    },
+    render(gauges) {
+      const lines: string[] = [];
+      for (const [name, help] of Object.entries(COUNTERS)) {
+        lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} counter`);
+        const series = counters.get(name);
+        if (!series || series.size === 0) lines.push(`${name} 0`);
+        else for (const [labels, value] of series) lines.push(`${name}${labels} ${value}`);
+      }
+      const h = 'selfheal_ingest_duration_seconds';
+      lines.push(`# HELP ${h} Time from receiving a report to acknowledging it.`);
+      lines.push(`# TYPE ${h} histogram`);
+      for (const [i, le] of BUCKETS.entries()) lines.push(`${h}_bucket{le="${le}"} ${buckets[i]}`);
+      lines.push(`${h}_bucket{le="+Inf"} ${count}`, `${h}_sum ${sum}`, `${h}_count ${count}`);
+      for (const [name, value] of Object.entries(gauges)) {
+        lines.push(`# TYPE ${name} gauge`, `${name} ${value}`);
+      }
+      return `${lines.join('\n')}\n`;
+    },
+  };
+}

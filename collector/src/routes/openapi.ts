@@ -1,0 +1,24 @@
+import { problemSchema } from '@selfheal/shared/protocol';
+
+const DESCRIPTIONS: Record<number, string> = {
+  400: 'The request is not valid; `errors` names each wrong field',
+  401: 'No credentials were sent',
+  403: 'The credentials are not valid here',
+  404: 'Not found',
+  413: 'The body is too large',
+  429: 'Too many requests; see Retry-After',
+  503: 'Overloaded or the store is unavailable; see Retry-After',
+};
+
+/** Problem+json responses for the given statuses, for route definitions. */
+export function problemResponses(...statuses: number[]) {
+  return Object.fromEntries(
+    statuses.map((status) => [
+      status,
+      {
+        description: DESCRIPTIONS[status] ?? 'Error',
+        content: { 'application/problem+json': { schema: problemSchema } },
+      },
+    ]),
+  );
+}

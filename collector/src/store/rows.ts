@@ -1,0 +1,32 @@
+import type { Issue, ReportSummary } from '@selfheal/shared/protocol';
+import type { issues, reports } from '../db/schema.js';
+
+/** The API form of an issue row. */
+export function toIssue(row: typeof issues.$inferSelect): Issue {
+  return {
+    fingerprint: row.fingerprint,
+    type: row.type as Issue['type'],
+    kind: row.kind as Issue['kind'],
+    severity: row.severity as Issue['severity'],
+    title: row.title,
+    count: row.count,
+    firstSeen: row.firstSeen.toISOString(),
+    lastSeen: row.lastSeen.toISOString(),
+    service: row.service,
+    url: row.url,
+  };
+}
+
+/** The API form of a report row. */
+export function toReportSummary(row: typeof reports.$inferSelect): ReportSummary {
+  return {
+    id: row.id,
+    agent: row.agent as ReportSummary['agent'],
+    service: row.service,
+    sessionId: row.sessionId,
+    hostname: row.hostname,
+    url: row.url,
+    eventCount: row.eventCount,
+    receivedAt: row.receivedAt.toISOString(),
+  };
+}

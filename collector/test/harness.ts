@@ -1,0 +1,112 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import postgres from 'postgres';
+import { type Collector, createCollector } from '../src/collector.js';
+import { type CollectorConfig, defaultConfig } from '../src/config.js';
+
+/** The admin token and project key every test collector uses. */
+export const ADMIN = 'test-admin-token';
+export const KEY = 'test-project-key';
+
+/** Postgres for the storage suite; unset, only PGlite runs (and the run says so). */
+export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL;
+
+/** A place to keep data across collector restarts: a PGlite folder or a Postgres database. */
+export interface StoreTarget {
+  name: 'pglite' | 'postgres';
+  /** Config pointing at this store. */
+  config(): Partial<CollectorConfig>;
+  dispose(): Promise<void>;
+}
+
+/** A fresh PGlite folder. */
+export function pgliteTarget(): StoreTarget {
+  const dir = mkdtempSync(join(tmpdir(), 'selfheal-test-'));
+  return {
+    name: 'pglite',
+    config: () => ({ dataDir: dir }),
+    dispose: async () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+/** A fresh database on the test Postgres server. */
+export async function postgresTarget(url: string): Promise<StoreTarget> {
+  const name = `selfheal_test_${randomUUID().replaceAll('-', '')}`;
+  const admin = postgres(url, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database ${name}`);
+  const target = new URL(url);
+  target.pathname = `/${name}`;
+  return {
+    name: 'postgres',
+    config: () => ({ databaseUrl: target.toString() }),
+    dispose: async () => {
+      await admin.unsafe(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    },
+  };
+}
+
+/** The stores to run a suite on: PGlite always, Postgres when TEST_DATABASE_URL is set. */
+export const STORES: Array<{ name: 'pglite' | 'postgres'; create: () => Promise<StoreTarget> }> = [
+  { name: 'pglite', create: async () => pgliteTarget() },
+  ...(TEST_DATABASE_URL
+    ? [{ name: 'postgres' as const, create: () => postgresTarget(TEST_DATABASE_URL) }]
+    : []),
+];
+
+if (!TEST_DATABASE_URL && !process.env.SELFHEAL_WARNED) {
+  process.env.SELFHEAL_WARNED = '1';
+  console.warn(
+    'TEST_DATABASE_URL is not set: the storage suites run on PGlite only, Postgres is skipped.',
+  );
+}
+
+/** Starts a collector on `target` with the test credentials, listening on a free port. */
+export async function startCollector(
+  target: StoreTarget,
+  overrides: Partial<CollectorConfig> = {},
+): Promise<{ collector: Collector; base: string }> {
+  const collector = await createCollector({
+    ...defaultConfig,
+    adminToken: ADMIN,
+    projectKey: KEY,
+    ...target.config(),
+    ...overrides,
+  });
+  const port = await collector.listen();
+  return { collector, base: `http://127.0.0.1:${port}` };
+}
+
+let counter = 0;
+/** An event with a unique id. */
+export function event(overrides: Record<string, unknown> = {}) {
+  counter += 1;
+  return {
+    id: `evt-${randomUUID()}-${counter}`,
+    type: 'error',
+    message: "TypeError: Cannot read properties of undefined (reading 'name')",
+    stack:
+      "TypeError: Cannot read properties of undefined (reading 'name')\n    at render (https://app.example.com/assets/app.js:10:5)",
+    timestamp: Date.now(),
+    ...overrides,
+  };
+}
+
+/** Sends a report to `base` with the test key. */
+export function report(base: string, body: unknown, headers: Record<string, string> = {}) {
+  return fetch(`${base}/api/report`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+}
+
+/** GETs `path` with the admin token and parses the JSON answer. */
+// biome-ignore lint/suspicious/noExplicitAny: tests read answers loosely and assert on them
+export async function adminGet<T = any>(base: string, path: string): Promise<T> {
+  const res = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${ADMIN}` } });
+  if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}

@@ -1,0 +1,58 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Status } from '@selfheal/shared/protocol';
+import { afterAll, describe, expect, it } from 'vitest';
+import { event } from './harness.js';
+import { spawnCollector } from './process.js';
+
+describe('the collector process', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'selfheal-main-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('starts with no credentials set, prints generated ones once, keeps them, and stops cleanly on SIGTERM', async () => {
+    const first = await spawnCollector({ DATA_DIR: dir });
+    const health = await fetch(`${first.base}/api/health`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toMatchObject({ status: 'ok', database: 'up' });
+    const admin = first.output().match(/ADMIN_TOKEN=(\S+)/)?.[1];
+    const key = first.output().match(/PROJECT_KEY=(\S+)/)?.[1];
+    expect(admin).toBeTruthy();
+    expect(key).toBeTruthy();
+
+    // A report still in flight when SIGTERM arrives is finished, not dropped.
+    const body = JSON.stringify({ agent: 'backend', service: 'svc', events: [event()] });
+    const answer = new Promise<number>((resolve, reject) => {
+      const req = request(`${first.base}/api/report`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-length': Buffer.byteLength(body) },
+      });
+      req.once('response', (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.once('error', reject);
+      req.write(body.slice(0, 20));
+      setTimeout(() => {
+        first.proc.kill('SIGTERM');
+        setTimeout(() => req.end(body.slice(20)), 300);
+      }, 300);
+    });
+    expect(await answer).toBe(202);
+    expect(await first.exited).toBe(0);
+
+    const second = await spawnCollector({ DATA_DIR: dir });
+    try {
+      expect(second.output()).not.toContain('ADMIN_TOKEN=');
+      const status = await fetch(`${second.base}/api/status`, {
+        headers: { authorization: `Bearer ${admin}` },
+      });
+      expect(status.status).toBe(200);
+      expect(((await status.json()) as Status).totalErrors).toBe(1);
+    } finally {
+      second.proc.kill('SIGTERM');
+      expect(await second.exited).toBe(0);
+    }
+  });
+});

@@ -1,0 +1,84 @@
+import { z } from 'zod';
+import { decisionSchema } from './decision.js';
+import { errorKindSchema } from './event.js';
+import { agentTypeSchema } from './report.js';
+
+/** A report as lists and live updates show it. */
+export const reportSummarySchema = z
+  .object({
+    id: z.string(),
+    agent: agentTypeSchema,
+    service: z.string().nullable(),
+    sessionId: z.string().nullable(),
+    hostname: z.string().nullable(),
+    url: z.string().nullable(),
+    eventCount: z.number().int(),
+    receivedAt: z.string(),
+  })
+  .meta({ id: 'ReportSummary' });
+/** A report as lists and live updates show it. */
+export type ReportSummary = z.infer<typeof reportSummarySchema>;
+
+/** An agent the collector has heard from. */
+export const agentSchema = z
+  .object({
+    id: z.string(),
+    agent: agentTypeSchema,
+    service: z.string().nullable(),
+    sessionId: z.string().nullable(),
+    hostname: z.string().nullable(),
+    region: z.string().nullable(),
+    healthy: z.boolean().meta({ description: 'False while its latest health check failed.' }),
+    online: z.boolean().meta({ description: 'Reported within the last minutes.' }),
+    firstSeen: z.string(),
+    lastSeen: z.string(),
+    reports: z.number().int(),
+  })
+  .meta({ id: 'Agent' });
+/** An agent the collector has heard from. */
+export type Agent = z.infer<typeof agentSchema>;
+
+/** `GET /api/agents`. */
+export const agentListSchema = z.object({ agents: z.array(agentSchema) }).meta({ id: 'AgentList' });
+
+/** A fingerprint group in the status figures. */
+export const errorPatternSchema = z.object({
+  fingerprint: z.string(),
+  kind: errorKindSchema,
+  title: z.string(),
+  count: z.number().int(),
+});
+
+/** `GET /api/status`: the fleet at a glance. */
+export const statusSchema = z
+  .object({
+    agentsOnline: z.number().int(),
+    agentsCount: z.number().int(),
+    servicesHealthy: z.number().int(),
+    errorRatePerMinute: z.number(),
+    fixSuccessRate: z.number().nullable().meta({
+      description: 'Successful fix outcomes over all fix outcomes, 0..1; null before any.',
+    }),
+    totalErrors: z.number().int(),
+    totalFixes: z.number().int(),
+    criticalIssues: z.number().int(),
+    recentReports: z.array(reportSummarySchema),
+    recentDecisions: z.array(decisionSchema),
+    errorPatterns: z.array(errorPatternSchema),
+    uptime: z.number().meta({ description: 'Seconds since this collector process started.' }),
+  })
+  .meta({ id: 'Status' });
+/** The fleet at a glance. */
+export type Status = z.infer<typeof statusSchema>;
+
+/** `GET /api/health`. */
+export const healthSchema = z
+  .object({
+    status: z.enum(['ok', 'degraded']),
+    database: z.enum(['up', 'down']),
+    version: z.string(),
+    uptime: z.number(),
+  })
+  .meta({ id: 'Health' });
+/** Liveness and database reachability. */
+export type Health = z.infer<typeof healthSchema>;

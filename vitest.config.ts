@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config';
+
+const conditions = ['@selfheal/source'];
+
+export default defineConfig({
+  resolve: { conditions },
+  ssr: { resolve: { conditions } },
+  test: {
+    projects: ['shared', 'collector'],
+  },
+});
