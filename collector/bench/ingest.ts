@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { classify, fingerprint } from '@selfheal/shared';
 import autocannon from 'autocannon';
 import postgres from 'postgres';
 
@@ -21,7 +22,6 @@ const PG_URL =
   process.env.TEST_DATABASE_URL ??
   'postgres://postgres@127.0.0.1:5432/postgres';
 const collectorDir = fileURLToPath(new URL('..', import.meta.url));
-const tsx = join(collectorDir, 'node_modules/.bin/tsx');
 
 const MESSAGES = [
   "TypeError: Cannot read properties of undefined (reading 'items')",
@@ -31,41 +31,54 @@ const MESSAGES = [
   'connect ECONNREFUSED 10.0.0.12:5432',
 ];
 const STACK =
-  '    at renderCart (https://shop.example/assets/app.3f9a2b1c.js:1:48211)\n    at updateView (https://shop.example/assets/app.3f9a2b1c.js:1:50117)\n    at HTMLButtonElement.onClick (https://shop.example/assets/app.3f9a2b1c.js:1:51022)';
+  '    at renderCart (https://shop.example/assets/app.3f9a2b1c.js:1:48211)\n    at onClick (https://shop.example/assets/app.3f9a2b1c.js:1:51022)';
+
+/** What an agent computes for each message; done once here so the load generator stays cheap. */
+const AGENT_FIELDS = MESSAGES.map((message) => {
+  const event = { type: 'error' as const, message, stack: STACK };
+  const { kind, severity } = classify(event);
+  return { kind, severity, fingerprint: fingerprint({ ...event, kind }) };
+});
 
 let sequence = 0;
-/** A 10-event report of about 3 KB whose event ids are all new. */
-function reportBody(): string {
+/**
+ * A 10-event report of about 3 KB whose event ids are all new. `classified` events carry kind,
+ * severity and fingerprint as the agents send them; otherwise the collector computes them.
+ */
+function reportBody(classified: boolean): string {
   const run = randomUUID();
   const events = Array.from({ length: 10 }, (_, i) => {
     sequence += 1;
-    return {
+    const event = {
       id: `${run}-${i}`,
-      type: 'error',
-      message: MESSAGES[sequence % MESSAGES.length],
+      type: 'error' as const,
+      message: MESSAGES[sequence % MESSAGES.length] as string,
       stack: STACK,
       timestamp: Date.now(),
       url: `https://shop.example/cart?session=${sequence}`,
       data: { source: 'onerror', line: sequence % 400 },
     };
+    return classified
+      ? { ...event, ...(AGENT_FIELDS[sequence % MESSAGES.length] as object) }
+      : event;
   });
-  return JSON.stringify({
-    agent: 'frontend',
-    sessionId: run,
-    url: 'https://shop.example/cart',
-    events,
-  });
+  const body = { agent: 'frontend', sessionId: run, url: 'https://shop.example/cart', events };
+  return JSON.stringify(body);
 }
 
 async function start(
   script: string,
   env: Record<string, string>,
 ): Promise<{ proc: ChildProcess; port: number }> {
-  const proc = spawn(tsx, ['--conditions=@selfheal/source', script], {
-    cwd: collectorDir,
-    env: { PATH: process.env.PATH ?? '', PORT: '0', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const proc = spawn(
+    process.execPath,
+    ['--conditions=@selfheal/source', '--import', 'tsx', script],
+    {
+      cwd: collectorDir,
+      env: { PATH: process.env.PATH ?? '', PORT: '0', LOG_LEVEL: 'info', ...env },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   let output = '';
   return new Promise((resolve, reject) => {
     proc.stdout?.on('data', (chunk) => {
@@ -96,14 +109,14 @@ interface Result {
   committed?: number;
 }
 
-async function load(name: string, port: number): Promise<Result> {
+async function load(name: string, port: number, classified = true): Promise<Result> {
   const result = await autocannon({
     url: `http://127.0.0.1:${port}/api/report`,
     method: 'POST',
     connections: CONNECTIONS,
     duration: DURATION,
     headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
-    requests: [{ setupRequest: (req) => ({ ...req, body: reportBody() }) }],
+    requests: [{ setupRequest: (req) => ({ ...req, body: reportBody(classified) }) }],
   });
   const acknowledged = result['2xx'];
   return {
@@ -125,7 +138,7 @@ async function warm(port: number): Promise<void> {
     connections: 8,
     duration: 2,
     headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
-    requests: [{ setupRequest: (req) => ({ ...req, body: reportBody() }) }],
+    requests: [{ setupRequest: (req) => ({ ...req, body: reportBody(true) }) }],
   });
 }
 
@@ -149,7 +162,7 @@ async function eventCount(url: string): Promise<number> {
   }
 }
 
-async function benchPostgres(): Promise<Result> {
+async function benchPostgres(classified: boolean): Promise<Result> {
   const name = `selfheal_bench_${randomUUID().replaceAll('-', '')}`;
   const admin = postgres(PG_URL, { max: 1, onnotice: () => {} });
   await admin.unsafe(`create database ${name}`);
@@ -165,7 +178,10 @@ async function benchPostgres(): Promise<Result> {
   try {
     await warm(port);
     const before = await eventCount(url.toString());
-    const result = await load('collector on Postgres', port);
+    const label = classified
+      ? 'agent-classified events'
+      : 'raw events, classified by the collector';
+    const result = await load(`collector on Postgres, ${label}`, port, classified);
     result.committed = (await eventCount(url.toString())) - before;
     return result;
   } finally {
@@ -191,7 +207,7 @@ async function benchPglite(): Promise<Result> {
       return ((await res.json()) as { totalErrors: number }).totalErrors;
     };
     const before = await status();
-    const result = await load('collector on PGlite (embedded)', port);
+    const result = await load('collector on PGlite (embedded), agent-classified events', port);
     result.committed = (await status()) - before;
     return result;
   } finally {
@@ -203,11 +219,12 @@ async function benchPglite(): Promise<Result> {
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
 const bare = await benchBare();
-const pg = await benchPostgres();
+const pg = await benchPostgres(true);
+const pgRaw = await benchPostgres(false);
 const lite = await benchPglite();
-const rows = [bare, pg, lite];
+const rows = [bare, pg, pgRaw, lite];
 const lines = [
-  `Ingest, ${CONNECTIONS} connections, ${DURATION} s each, 10-event reports of ~${reportBody().length} bytes, unique ids.`,
+  `Ingest, ${CONNECTIONS} connections, ${DURATION} s each, 10-event reports of ~${reportBody(true).length} bytes, unique ids.`,
   '',
   '| target | requests/s | events/s | p50 ms | p99 ms | acknowledged | refused | socket errors | events committed | vs bare |',
   '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
@@ -217,7 +234,7 @@ const lines = [
   ),
 ];
 process.stdout.write(`${lines.join('\n')}\n`);
-for (const r of [pg, lite]) {
+for (const r of [pg, pgRaw, lite]) {
   if (r.committed !== undefined && r.committed < r.acknowledged * 10) {
     process.stdout.write(
       `\nWARNING: ${r.name} acknowledged ${r.acknowledged * 10} events but committed ${r.committed}\n`,

@@ -61,7 +61,7 @@ export async function createCollector(
     {
       maxBatchEvents: config.maxBatchEvents,
       maxQueuedEvents: config.maxQueuedEvents,
-      concurrency: db.driver === 'postgres' ? 4 : 1,
+      concurrency: db.driver === 'postgres' ? 2 : 1,
     },
   );
   const hub = await createLiveHub(db);

@@ -50,6 +50,7 @@ describe.each(STORES)('SIGKILL while writers send, on $name', ({ create }) => {
     while (acknowledged.length < 40) await new Promise((r) => setTimeout(r, 20));
     first.proc.kill('SIGKILL');
     await first.exited;
+    await expect(fetch(`${first.base}/api/health`)).rejects.toThrow();
     stop = true;
     await Promise.all(writers);
 

@@ -2,7 +2,6 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const collectorDir = fileURLToPath(new URL('..', import.meta.url));
-const tsx = fileURLToPath(new URL('../node_modules/.bin/tsx', import.meta.url));
 
 /** A collector running as its own OS process, as `pnpm collector` starts it. */
 export interface CollectorProcess {
@@ -16,11 +15,16 @@ export interface CollectorProcess {
 
 /** Starts `src/main.ts` with exactly `env` (plus PATH) on a free port and waits until it listens. */
 export async function spawnCollector(env: Record<string, string>): Promise<CollectorProcess> {
-  const proc = spawn(tsx, ['--conditions=@selfheal/source', 'src/main.ts'], {
-    cwd: collectorDir,
-    env: { PATH: process.env.PATH ?? '', PORT: '0', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  // Node itself, not the tsx CLI, so that a signal reaches the collector and not a wrapper.
+  const proc = spawn(
+    process.execPath,
+    ['--conditions=@selfheal/source', '--import', 'tsx', 'src/main.ts'],
+    {
+      cwd: collectorDir,
+      env: { PATH: process.env.PATH ?? '', PORT: '0', LOG_LEVEL: 'info', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   proc.stdout?.on('data', (chunk) => (output += chunk));
   proc.stderr?.on('data', (chunk) => (output += chunk));

@@ -41,6 +41,8 @@ export const reports = pgTable(
     region: text('region'),
     url: text('url'),
     eventCount: integer('event_count').notNull(),
+    /** Events in it that were new faults: the error rate is summed from these. */
+    faultCount: integer('fault_count').notNull().default(0),
     receivedAt: time('received_at').notNull(),
   },
   (t) => [index('reports_recent').on(t.receivedAt)],
@@ -69,7 +71,10 @@ export const events = pgTable(
   (t) => [
     primaryKey({ columns: [t.projectId, t.id] }),
     index('events_by_fingerprint').on(t.fingerprint, t.receivedAt),
-    index('events_by_type').on(t.type, t.receivedAt),
+    // Only fix events are looked up by type; indexing every fault would slow ingest for nothing.
+    index('events_fixes')
+      .on(t.type, t.receivedAt)
+      .where(sql`${t.type} in ('fix_attempt', 'fix_outcome')`),
   ],
 );
 

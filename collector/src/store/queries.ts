@@ -1,5 +1,5 @@
 import type { Agent, Decision, Issue, IssueDetail, Status } from '@selfheal/shared/protocol';
-import { and, count, desc, eq, gt, inArray, sql, sum } from 'drizzle-orm';
+import { and, count, desc, eq, gt, sql, sum } from 'drizzle-orm';
 import type { Db } from '../db/database.js';
 import { agents, decisions, events, issues, reports } from '../db/schema.js';
 import { toIssue, toReportSummary } from './rows.js';
@@ -8,8 +8,6 @@ import { toIssue, toReportSummary } from './rows.js';
 export const ONLINE_WINDOW_MS = 5 * 60_000;
 /** A critical issue seen within this window counts toward `criticalIssues`. */
 export const CRITICAL_WINDOW_MS = 24 * 60 * 60_000;
-
-const FAULT_TYPES = ['error', 'network', 'resource', 'ui', 'performance', 'health_check'];
 
 /** Issues, most frequent first. */
 export async function listIssues(db: Db, limit = 100): Promise<Issue[]> {
@@ -126,9 +124,9 @@ export async function getStatus(db: Db, uptime: number, now = Date.now()): Promi
       .from(events)
       .where(eq(events.type, 'fix_outcome')),
     db
-      .select({ total: count() })
-      .from(events)
-      .where(and(inArray(events.type, FAULT_TYPES), gt(events.receivedAt, new Date(now - 60_000)))),
+      .select({ total: sum(reports.faultCount).mapWith(Number) })
+      .from(reports)
+      .where(gt(reports.receivedAt, new Date(now - 60_000))),
     db
       .select({ total: count() })
       .from(issues)

@@ -81,6 +81,7 @@ CREATE TABLE "reports" (
 	"region" text,
 	"url" text,
 	"event_count" integer NOT NULL,
+	"fault_count" integer DEFAULT 0 NOT NULL,
 	"received_at" timestamp with time zone NOT NULL
 );
 --> statement-breakpoint
@@ -92,7 +93,7 @@ CREATE TABLE "settings" (
 CREATE INDEX "agents_by_last_seen" ON "agents" USING btree ("last_seen");--> statement-breakpoint
 CREATE INDEX "decisions_recent" ON "decisions" USING btree ("created_at");--> statement-breakpoint
 CREATE INDEX "events_by_fingerprint" ON "events" USING btree ("fingerprint","received_at");--> statement-breakpoint
-CREATE INDEX "events_by_type" ON "events" USING btree ("type","received_at");--> statement-breakpoint
+CREATE INDEX "events_fixes" ON "events" USING btree ("type","received_at") WHERE "events"."type" in ('fix_attempt', 'fix_outcome');--> statement-breakpoint
 CREATE INDEX "issues_by_count" ON "issues" USING btree ("count");--> statement-breakpoint
 CREATE INDEX "issues_by_last_seen" ON "issues" USING btree ("last_seen");--> statement-breakpoint
 CREATE INDEX "reports_recent" ON "reports" USING btree ("received_at");
