@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Collector } from '../src/collector.js';
-import { adminGet, event, report, STORES, type StoreTarget, startCollector } from './harness.js';
+import {
+  ADMIN,
+  adminGet,
+  event,
+  report,
+  STORES,
+  type StoreTarget,
+  startCollector,
+} from './harness.js';
 
 describe.each(STORES)('ingest and storage on $name', ({ create }) => {
   let target: StoreTarget;
@@ -193,6 +201,40 @@ describe.each(STORES)('ingest and storage on $name', ({ create }) => {
     });
     const later = await adminGet(base, '/api/status');
     expect(later.servicesHealthy).toBe(healthyBefore + 1);
+  });
+
+  it('exposes what it counted in the Prometheus text format', async () => {
+    const res = await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${ADMIN}` } });
+    expect(res.headers.get('content-type')).toContain('text/plain');
+    const text = await res.text();
+    expect(text).toMatch(/^selfheal_events_ingested_total\{agent="frontend"\} [1-9]\d*$/m);
+    expect(text).toMatch(/^selfheal_events_duplicate_total [1-9]\d*$/m);
+    expect(text).toMatch(/^selfheal_reports_total\{agent="backend"\} [1-9]\d*$/m);
+    expect(text).toMatch(/^selfheal_issues_created_total [1-9]\d*$/m);
+    expect(text).toMatch(/^selfheal_ingest_duration_seconds_count [1-9]\d*$/m);
+    expect(text).toMatch(/^selfheal_issues [1-9]\d*$/m);
+  });
+
+  it('documents every route in its OpenAPI document', async () => {
+    const doc = (await (await fetch(`${base}/openapi.json`)).json()) as {
+      paths: Record<string, unknown>;
+      components: { schemas: Record<string, unknown> };
+    };
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/report',
+        '/api/status',
+        '/api/health',
+        '/api/issues',
+        '/api/issues/{fingerprint}',
+        '/api/agents',
+        '/metrics',
+        '/ws/dashboard',
+      ]),
+    );
+    expect(Object.keys(doc.components.schemas)).toEqual(
+      expect.arrayContaining(['Report', 'Event', 'ReportAck', 'Status', 'Issue', 'Problem']),
+    );
   });
 
   it('keeps everything across a restart on the same store', async () => {

@@ -85,13 +85,11 @@ function storableData(value: unknown): unknown {
   return value;
 }
 
-const PASSING = new Set(['pass', 'passing', 'ok', 'healthy', 'up']);
-
+/** A health check's verdict: true when it passed, false when it failed, null otherwise. */
 function healthOf(event: Event): boolean | null {
   if (event.type !== 'health_check') return null;
   const status = event.data?.status;
-  if (status === true) return true;
-  return typeof status === 'string' && PASSING.has(status.toLowerCase());
+  return status === 'pass' ? true : status === 'fail' ? false : null;
 }
 
 function titleOf(event: Event, message: string | null, url: string | null): string {

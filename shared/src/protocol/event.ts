@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { ERROR_KINDS, EVENT_TYPES, SEVERITIES } from '../taxonomy.js';
-import { eventDataSchema } from './json.js';
+import { ERROR_KINDS, EVENT_TYPES, type EventType, SEVERITIES } from '../taxonomy.js';
+import { EVENT_DATA_SCHEMAS } from './event-data.js';
 import { LIMITS } from './limits.js';
 
 /** An event type. */
@@ -16,13 +16,11 @@ export const epochMsSchema = z.number().finite().min(0).max(8.64e15);
 /** A string field no longer than `max` characters. */
 export const boundedString = (max: number) => z.string().max(max);
 
-const eventFields = {
-  type: eventTypeSchema,
+const commonFields = {
   message: boundedString(LIMITS.maxMessageLength).optional(),
   stack: boundedString(LIMITS.maxStackLength).optional(),
   severity: severitySchema.optional(),
   url: boundedString(LIMITS.maxUrlLength).optional(),
-  data: eventDataSchema.optional(),
   kind: errorKindSchema.optional().meta({
     description: 'Set by agents that classify locally; the collector classifies when absent.',
   }),
@@ -35,26 +33,45 @@ const eventFields = {
     }),
 };
 
+const idSchema = z.string().min(1).max(LIMITS.maxIdLength).meta({
+  description: 'Chosen by the client, unique per project; a resent id is a duplicate.',
+});
+const timestampSchema = epochMsSchema.meta({
+  description: 'When it happened, epoch milliseconds.',
+});
+
+/** One schema per event type, each with its own `data`, switched on `type`. */
+function eventUnion<Extra extends z.ZodRawShape>(extra: Extra) {
+  const member = <T extends EventType>(type: T) =>
+    z.object({
+      ...extra,
+      type: z.literal(type),
+      ...commonFields,
+      data: EVENT_DATA_SCHEMAS[type].optional(),
+    });
+  return z.discriminatedUnion('type', [
+    member('error'),
+    member('network'),
+    member('resource'),
+    member('ui'),
+    member('performance'),
+    member('health_check'),
+    member('fix_attempt'),
+    member('fix_outcome'),
+  ]);
+}
+
 /** One event in a report: a fault, a fix attempt or a fix outcome. */
-export const eventSchema = z
-  .object({
-    id: z.string().min(1).max(LIMITS.maxIdLength).meta({
-      description: 'Chosen by the client, unique per project; a resent id is a duplicate.',
-    }),
-    timestamp: epochMsSchema.meta({ description: 'When it happened, epoch milliseconds.' }),
-    ...eventFields,
-  })
-  .meta({ id: 'Event' });
+export const eventSchema = eventUnion({ id: idSchema, timestamp: timestampSchema }).meta({
+  id: 'Event',
+});
 /** One event in a report. */
 export type Event = z.infer<typeof eventSchema>;
 
 /** An event in the original single-event form, where id and timestamp may be left out. */
-export const legacyEventSchema = z
-  .object({
-    id: z.string().min(1).max(LIMITS.maxIdLength).optional(),
-    timestamp: epochMsSchema.optional(),
-    ...eventFields,
-  })
-  .meta({ id: 'LegacyEvent' });
+export const legacyEventSchema = eventUnion({
+  id: idSchema.optional(),
+  timestamp: timestampSchema.optional(),
+}).meta({ id: 'LegacyEvent' });
 /** An event in the original single-event form. */
 export type LegacyEvent = z.infer<typeof legacyEventSchema>;

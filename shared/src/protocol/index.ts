@@ -2,6 +2,7 @@ export * from '../version.js';
 export * from './dashboard.js';
 export * from './decision.js';
 export * from './event.js';
+export * from './event-data.js';
 export * from './issue.js';
 export * from './json.js';
 export * from './limits.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { errorKindSchema, eventSchema, eventTypeSchema, severitySchema } from './event.js';
+import { errorKindSchema, eventTypeSchema, severitySchema } from './event.js';
 import { agentTypeSchema } from './report.js';
 
 /** An issue: every event that shares one fingerprint. */
@@ -21,8 +21,15 @@ export const issueSchema = z
 export type Issue = z.infer<typeof issueSchema>;
 
 /** A stored event as the API returns it. */
-export const storedEventSchema = eventSchema
-  .extend({
+export const storedEventSchema = z
+  .object({
+    id: z.string(),
+    type: eventTypeSchema,
+    timestamp: z.number(),
+    message: z.string().optional(),
+    stack: z.string().optional(),
+    url: z.string().optional(),
+    data: z.record(z.string(), z.unknown()).optional(),
     kind: errorKindSchema,
     fingerprint: z.string(),
     severity: severitySchema,

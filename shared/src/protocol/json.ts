@@ -17,11 +17,10 @@ function checkTree(root: unknown): string | undefined {
   return undefined;
 }
 
-/** Free-form event details: a JSON object, bounded in depth and size. */
-export const eventDataSchema = z
-  .record(z.string(), z.unknown())
-  .superRefine((value, ctx) => {
+/** An event's details: the given typed keys, any others kept, the whole bounded in depth and size. */
+export function checkedData<Shape extends z.ZodRawShape>(shape: Shape) {
+  return z.looseObject(shape).superRefine((value, ctx) => {
     const problem = checkTree(value);
     if (problem) ctx.addIssue({ code: 'custom', message: `data is ${problem}` });
-  })
-  .meta({ description: 'Free-form details of the event (method, status, check, strategy, …).' });
+  });
+}

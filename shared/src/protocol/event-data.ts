@@ -1,0 +1,86 @@
+import { z } from 'zod';
+import { checkedData } from './json.js';
+
+const text = z.string().max(2_048);
+const count = z.number().finite();
+
+/** `data` of an `error` event: where it was caught. Unknown keys are kept. */
+export const errorDataSchema = checkedData({
+  name: text.optional().meta({ description: 'The error name, e.g. TypeError.' }),
+  source: text.optional().meta({ description: 'onerror, unhandledrejection, console, process, …' }),
+  filename: text.optional(),
+  lineno: count.optional(),
+  colno: count.optional(),
+});
+
+/** `data` of a `network` event: the request that failed. */
+export const networkDataSchema = checkedData({
+  method: text.optional(),
+  status: count.optional().meta({ description: 'HTTP status; 0 or absent when none came back.' }),
+  durationMs: count.optional(),
+  errorText: text.optional(),
+  timedOut: z.boolean().optional(),
+  retryAfter: count.optional().meta({ description: 'Retry-After the server sent, in seconds.' }),
+});
+
+/** `data` of a `resource` event: the element whose file failed to load. */
+export const resourceDataSchema = checkedData({
+  tag: text.optional().meta({ description: 'script, link, img, …' }),
+  module: z.boolean().optional().meta({ description: 'A `<script type="module">`.' }),
+  src: text.optional(),
+});
+
+/** `data` of a `ui` event: the critical element that is missing. */
+export const uiDataSchema = checkedData({ selector: text.optional() });
+
+/** `data` of a `performance` event: the measure over its threshold. */
+export const performanceDataSchema = checkedData({
+  metric: text.optional().meta({ description: 'long_task, memory, heap, …' }),
+  value: count.optional(),
+  threshold: count.optional(),
+});
+
+/** `data` of a `health_check` event: one check's result. */
+export const healthCheckDataSchema = checkedData({
+  check: text.optional().meta({ description: 'api, db, cache, cpu, memory, event_loop, …' }),
+  status: z.enum(['pass', 'warn', 'fail']).optional(),
+  value: count.optional(),
+  threshold: count.optional(),
+  service: text.optional(),
+});
+
+/** `data` of a `fix_attempt` event: a fix an agent started. */
+export const fixAttemptDataSchema = checkedData({
+  strategy: text.optional(),
+  fingerprint: text.optional().meta({ description: 'The issue the fix is for.' }),
+  attempt: count.optional(),
+  decisionId: text.optional(),
+});
+
+/** `data` of a `fix_outcome` event: whether a fix worked, as the agent verified it. */
+export const fixOutcomeDataSchema = checkedData({
+  strategy: text.optional(),
+  fingerprint: text.optional(),
+  success: z.boolean().optional(),
+  durationMs: count.optional(),
+  decisionId: text.optional(),
+});
+
+/** The `data` schema of each event type. */
+export const EVENT_DATA_SCHEMAS = {
+  error: errorDataSchema,
+  network: networkDataSchema,
+  resource: resourceDataSchema,
+  ui: uiDataSchema,
+  performance: performanceDataSchema,
+  health_check: healthCheckDataSchema,
+  fix_attempt: fixAttemptDataSchema,
+  fix_outcome: fixOutcomeDataSchema,
+} as const;
+
+/** `data` of a `network` event. */
+export type NetworkData = z.infer<typeof networkDataSchema>;
+/** `data` of a `health_check` event. */
+export type HealthCheckData = z.infer<typeof healthCheckDataSchema>;
+/** `data` of a `fix_outcome` event. */
+export type FixOutcomeData = z.infer<typeof fixOutcomeDataSchema>;
