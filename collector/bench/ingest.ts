@@ -30,8 +30,7 @@ const MESSAGES = [
   'GET https://api.shop.example/v1/carts/81723 failed: 503 Service Unavailable',
   'connect ECONNREFUSED 10.0.0.12:5432',
 ];
-const STACK =
-  '    at renderCart (https://shop.example/assets/app.3f9a2b1c.js:1:48211)\n    at onClick (https://shop.example/assets/app.3f9a2b1c.js:1:51022)';
+const STACK = '    at renderCart (https://shop.example/assets/app.3f9a2b1c.js:1:48211)';
 
 /** What an agent computes for each message; done once here so the load generator stays cheap. */
 const AGENT_FIELDS = MESSAGES.map((message) => {
@@ -56,7 +55,6 @@ function reportBody(classified: boolean): string {
       stack: STACK,
       timestamp: Date.now(),
       url: `https://shop.example/cart?session=${sequence}`,
-      data: { source: 'onerror', line: sequence % 400 },
     };
     return classified
       ? { ...event, ...(AGENT_FIELDS[sequence % MESSAGES.length] as object) }
