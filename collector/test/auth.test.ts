@@ -1,27 +1,15 @@
 import type { Problem } from '@selfheal/shared/protocol';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Collector } from '../src/collector.js';
-import { ADMIN, event, KEY, STORES, type StoreTarget, startCollector } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { ADMIN, collectorPerSuite, event, KEY, STORES } from './harness.js';
 
 const body = () => JSON.stringify({ agent: 'frontend', events: [event()] });
 
 describe.each(STORES)('who may do what on $name', ({ create }) => {
-  let target: StoreTarget;
-  let collector: Collector;
-  let base: string;
-
-  beforeAll(async () => {
-    target = await create();
-    ({ collector, base } = await startCollector(target, {
-      allowedOrigins: ['https://shop.example'],
-    }));
-  });
-  afterAll(async () => {
-    await collector?.close();
-    await target?.dispose();
+  const suite = collectorPerSuite(create, {
+    allowedOrigins: ['https://shop.example'],
   });
 
-  const send = (path: string, init: RequestInit = {}) => fetch(`${base}${path}`, init);
+  const send = (path: string, init: RequestInit = {}) => fetch(`${suite.base}${path}`, init);
   const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
   it.each([

@@ -1,15 +1,6 @@
 import { LIMITS, type Problem } from '@selfheal/shared/protocol';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Collector } from '../src/collector.js';
-import {
-  adminGet,
-  event,
-  KEY,
-  report,
-  STORES,
-  type StoreTarget,
-  startCollector,
-} from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { adminGet, collectorPerSuite, event, KEY, report, STORES } from './harness.js';
 
 const deep = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);
 const deepData = (depth: number): unknown => (depth === 0 ? 1 : { a: deepData(depth - 1) });
@@ -110,44 +101,33 @@ const CASES: Array<[string, string | object, number, string]> = [
 ];
 
 describe.each(STORES)('bad input on $name', ({ create }) => {
-  let target: StoreTarget;
-  let collector: Collector;
-  let base: string;
-
-  beforeAll(async () => {
-    target = await create();
-    ({ collector, base } = await startCollector(target));
-  });
-  afterAll(async () => {
-    await collector?.close();
-    await target?.dispose();
-  });
+  const suite = collectorPerSuite(create);
 
   const cases = CASES.map(([name, body, status, mention]) => ({ name, body, status, mention }));
   it.each(cases)('$name → $status', async ({ body, status, mention }) => {
-    const before = await adminGet(base, '/api/status');
-    const res = await report(base, body);
+    const before = await adminGet(suite.base, '/api/status');
+    const res = await report(suite.base, body);
     expect(res.status).toBe(status);
     expect(res.headers.get('content-type')).toContain('application/problem+json');
     const problem = (await res.json()) as Problem;
     expect(problem.status).toBe(status);
     expect(`${problem.detail} ${JSON.stringify(problem.errors ?? [])}`).toContain(mention);
-    const after = await adminGet(base, '/api/status');
+    const after = await adminGet(suite.base, '/api/status');
     expect(after.totalErrors).toBe(before.totalErrors);
   });
 
   it('stores strange but valid text as data: NUL bytes, lone surrogates, __proto__ keys', async () => {
     const raw = `{"agent":"frontend","events":[{"id":"weird-1","type":"error","timestamp":1,"message":"a\\u0000b \\ud800 <script>alert(1)</script>","data":{"__proto__":{"polluted":true},"constructor":{"prototype":{"x":1}}}}]}`;
-    const res = await report(base, raw);
+    const res = await report(suite.base, raw);
     expect(res.status).toBe(202);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-    const { issues } = await adminGet(base, '/api/issues?limit=1000');
+    const { issues } = await adminGet(suite.base, '/api/issues?limit=1000');
     const issue = issues.find((i: { title: string }) => i.title.includes('<script>'));
     expect(issue.title).toContain('<script>alert(1)</script>');
   });
 
   it('names a wrong query parameter', async () => {
-    const res = await fetch(`${base}/api/issues?limit=zero`, {
+    const res = await fetch(`${suite.base}/api/issues?limit=zero`, {
       headers: { authorization: 'Bearer test-admin-token' },
     });
     expect(res.status).toBe(400);
@@ -155,11 +135,11 @@ describe.each(STORES)('bad input on $name', ({ create }) => {
   });
 
   it('answers an unknown issue with 404 and an unknown route with 404', async () => {
-    const issue = await fetch(`${base}/api/issues/ffffffffffffffff`, {
+    const issue = await fetch(`${suite.base}/api/issues/ffffffffffffffff`, {
       headers: { authorization: 'Bearer test-admin-token' },
     });
     expect(issue.status).toBe(404);
-    const route = await fetch(`${base}/api/nothing-here`, {
+    const route = await fetch(`${suite.base}/api/nothing-here`, {
       headers: { authorization: `Bearer ${KEY}` },
     });
     expect(route.status).toBe(404);

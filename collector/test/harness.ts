@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
+import { afterAll, beforeAll } from 'vitest';
 import { type Collector, createCollector } from '../src/collector.js';
 import { type CollectorConfig, defaultConfig } from '../src/config.js';
 
@@ -109,4 +110,21 @@ export async function adminGet<T = any>(base: string, path: string): Promise<T> 
   const res = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${ADMIN}` } });
   if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
   return (await res.json()) as T;
+}
+
+/** A store and a collector on it for one `describe` block, started before and stopped after. */
+export function collectorPerSuite(
+  create: () => Promise<StoreTarget>,
+  overrides: Partial<CollectorConfig> = {},
+): { target: StoreTarget; collector: Collector; base: string } {
+  const suite = {} as { target: StoreTarget; collector: Collector; base: string };
+  beforeAll(async () => {
+    suite.target = await create();
+    Object.assign(suite, await startCollector(suite.target, overrides));
+  });
+  afterAll(async () => {
+    await suite.collector?.close();
+    await suite.target?.dispose();
+  });
+  return suite;
 }

@@ -1,8 +1,7 @@
 import type { DashboardUpdate } from '@selfheal/shared/protocol';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import type { Collector } from '../src/collector.js';
-import { ADMIN, event, report, STORES, type StoreTarget, startCollector } from './harness.js';
+import { ADMIN, collectorPerSuite, event, report, STORES, startCollector } from './harness.js';
 
 /** Opens a dashboard socket and collects what it is sent. */
 async function dashboard(base: string, token = ADMIN) {
@@ -28,24 +27,13 @@ async function dashboard(base: string, token = ADMIN) {
 }
 
 describe.each(STORES)('live updates on $name', ({ name, create }) => {
-  let target: StoreTarget;
-  let collector: Collector;
-  let base: string;
-
-  beforeAll(async () => {
-    target = await create();
-    ({ collector, base } = await startCollector(target));
-  });
-  afterAll(async () => {
-    await collector?.close();
-    await target?.dispose();
-  });
+  const suite = collectorPerSuite(create);
 
   it('pushes each new report and issue change to dashboards', async () => {
-    const live = await dashboard(base);
+    const live = await dashboard(suite.base);
     await live.until((u) => u.type === 'hello');
     const message = `ReferenceError: live${Date.now()} is not defined`;
-    await report(base, {
+    await report(suite.base, {
       agent: 'frontend',
       sessionId: 'live-1',
       events: [event({ message, stack: undefined })],
@@ -54,7 +42,7 @@ describe.each(STORES)('live updates on $name', ({ name, create }) => {
     expect(issue).toMatchObject({ isNew: true, issue: { count: 1, kind: 'reference_error' } });
     await live.until((u) => u.type === 'report' && u.report.sessionId === 'live-1');
 
-    await report(base, {
+    await report(suite.base, {
       agent: 'frontend',
       sessionId: 'live-1',
       events: [event({ message, stack: undefined })],
@@ -67,18 +55,18 @@ describe.each(STORES)('live updates on $name', ({ name, create }) => {
   });
 
   it('refuses a socket without the admin token', async () => {
-    await expect(dashboard(base, 'wrong')).rejects.toThrow(/403/);
+    await expect(dashboard(suite.base, 'wrong')).rejects.toThrow(/403/);
   });
 
   it.runIf(name === 'postgres')(
     'crosses collector processes on one Postgres through LISTEN/NOTIFY',
     async () => {
-      const other = await startCollector(target);
+      const other = await startCollector(suite.target);
       try {
         const live = await dashboard(other.base);
         await live.until((u) => u.type === 'hello');
         const message = `TypeError: cross${Date.now()} is not a function`;
-        await report(base, {
+        await report(suite.base, {
           agent: 'backend',
           service: 'cross',
           events: [event({ message, stack: undefined })],

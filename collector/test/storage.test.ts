@@ -1,28 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Collector } from '../src/collector.js';
+import { describe, expect, it } from 'vitest';
 import {
   ADMIN,
   adminGet,
+  collectorPerSuite,
   event,
   report,
   STORES,
-  type StoreTarget,
   startCollector,
 } from './harness.js';
 
 describe.each(STORES)('ingest and storage on $name', ({ create }) => {
-  let target: StoreTarget;
-  let collector: Collector;
-  let base: string;
-
-  beforeAll(async () => {
-    target = await create();
-    ({ collector, base } = await startCollector(target));
-  });
-  afterAll(async () => {
-    await collector?.close();
-    await target?.dispose();
-  });
+  const suite = collectorPerSuite(create);
 
   it('groups events by fingerprint across ids, numbers and query strings', async () => {
     const first = event({
@@ -37,11 +25,15 @@ describe.each(STORES)('ingest and storage on $name', ({ create }) => {
       url: 'https://api.example.com/users/456?token=xyz',
       data: { method: 'GET', status: 502 },
     });
-    const res = await report(base, { agent: 'frontend', sessionId: 's1', events: [first, second] });
+    const res = await report(suite.base, {
+      agent: 'frontend',
+      sessionId: 's1',
+      events: [first, second],
+    });
     expect(res.status).toBe(202);
     expect(await res.json()).toEqual({ accepted: 2, duplicates: 0 });
 
-    const { issues } = await adminGet(base, '/api/issues');
+    const { issues } = await adminGet(suite.base, '/api/issues');
     const network = issues.filter((i: { type: string }) => i.type === 'network');
     expect(network).toHaveLength(1);
     expect(network[0]).toMatchObject({ kind: 'api_down', severity: 'critical', count: 2 });
@@ -51,8 +43,8 @@ describe.each(STORES)('ingest and storage on $name', ({ create }) => {
   it('keeps different messages apart and lists the most frequent first', async () => {
     const a = () => event({ message: 'ReferenceError: foo is not defined', stack: undefined });
     const b = event({ message: 'SyntaxError: Unexpected token <', stack: undefined });
-    await report(base, { agent: 'frontend', events: [a(), a(), a(), b] });
-    const { issues } = await adminGet(base, '/api/issues');
+    await report(suite.base, { agent: 'frontend', events: [a(), a(), a(), b] });
+    const { issues } = await adminGet(suite.base, '/api/issues');
     const kinds = issues.map((i: { kind: string }) => i.kind);
     expect(kinds).toContain('reference_error');
     expect(kinds).toContain('syntax_error');
@@ -68,56 +60,58 @@ describe.each(STORES)('ingest and storage on $name', ({ create }) => {
   it('counts a resent event as a duplicate and stores it once', async () => {
     const events = [event(), event(), event()];
     const body = { agent: 'backend', service: 'billing', hostname: 'h1', events };
-    const first = await (await report(base, body)).json();
+    const first = await (await report(suite.base, body)).json();
     expect(first).toEqual({ accepted: 3, duplicates: 0 });
-    const before = await adminGet(base, '/api/status');
-    const again = await (await report(base, body)).json();
+    const before = await adminGet(suite.base, '/api/status');
+    const again = await (await report(suite.base, body)).json();
     expect(again).toEqual({ accepted: 0, duplicates: 3 });
-    const mixed = await (await report(base, { ...body, events: [events[0], event()] })).json();
+    const mixed = await (
+      await report(suite.base, { ...body, events: [events[0], event()] })
+    ).json();
     expect(mixed).toEqual({ accepted: 1, duplicates: 1 });
-    const after = await adminGet(base, '/api/status');
+    const after = await adminGet(suite.base, '/api/status');
     expect(after.totalErrors).toBe(before.totalErrors + 1);
   });
 
   it('counts a repeated id inside one report once', async () => {
     const one = event();
-    const res = await (await report(base, { agent: 'frontend', events: [one, one] })).json();
+    const res = await (await report(suite.base, { agent: 'frontend', events: [one, one] })).json();
     expect(res).toEqual({ accepted: 1, duplicates: 1 });
   });
 
   it('classifies and fingerprints the original single-event form on the collector', async () => {
-    const res = await report(base, {
+    const res = await report(suite.base, {
       agent: 'backend',
       service: 'orders',
       event: { type: 'error', message: 'connect ECONNREFUSED 127.0.0.1:5432' },
     });
     expect(res.status).toBe(202);
     expect(await res.json()).toEqual({ accepted: 1, duplicates: 0 });
-    const { issues } = await adminGet(base, '/api/issues');
+    const { issues } = await adminGet(suite.base, '/api/issues');
     const db = issues.find((i: { kind: string }) => i.kind === 'db_down');
     expect(db).toMatchObject({ service: 'orders', severity: 'critical' });
-    const detail = await adminGet(base, `/api/issues/${db.fingerprint}`);
+    const detail = await adminGet(suite.base, `/api/issues/${db.fingerprint}`);
     expect(detail.issue.fingerprint).toBe(db.fingerprint);
     expect(detail.events[0].message).toBe('connect ECONNREFUSED 127.0.0.1:5432');
   });
 
   it('gives the same issue whether the agent or the collector fingerprinted it', async () => {
     const message = 'TypeError: x.map is not a function';
-    await report(base, { agent: 'backend', service: 's', event: { type: 'error', message } });
-    const { issues } = await adminGet(base, '/api/issues');
+    await report(suite.base, { agent: 'backend', service: 's', event: { type: 'error', message } });
+    const { issues } = await adminGet(suite.base, '/api/issues');
     const issue = issues.find((i: { title: string }) => i.title === message);
-    await report(base, {
+    await report(suite.base, {
       agent: 'frontend',
       events: [
         event({ message, stack: undefined, kind: issue.kind, fingerprint: issue.fingerprint }),
       ],
     });
-    const after = await adminGet(base, `/api/issues/${issue.fingerprint}`);
+    const after = await adminGet(suite.base, `/api/issues/${issue.fingerprint}`);
     expect(after.issue.count).toBe(issue.count + 1);
   });
 
   it('scrubs secrets before storing them', async () => {
-    const res = await report(base, {
+    const res = await report(suite.base, {
       agent: 'frontend',
       events: [
         event({
@@ -127,14 +121,14 @@ describe.each(STORES)('ingest and storage on $name', ({ create }) => {
       ],
     });
     expect(res.status).toBe(202);
-    const { issues } = await adminGet(base, '/api/issues?limit=1000');
+    const { issues } = await adminGet(suite.base, '/api/issues?limit=1000');
     const issue = issues.find((i: { title: string }) => i.title.startsWith('login failed'));
     expect(issue.title).not.toContain('alice@example.com');
     expect(issue.title).not.toContain('abc.def.ghi123456789');
   });
 
   it('reports agents, health and fixes in the status figures', async () => {
-    await report(base, {
+    await report(suite.base, {
       agent: 'backend',
       service: 'payments',
       hostname: 'pay-1',
@@ -165,7 +159,7 @@ describe.each(STORES)('ingest and storage on $name', ({ create }) => {
         }),
       ],
     });
-    const status = await adminGet(base, '/api/status');
+    const status = await adminGet(suite.base, '/api/status');
     expect(status.totalFixes).toBe(2);
     expect(status.fixSuccessRate).toBe(0.5);
     expect(status.criticalIssues).toBeGreaterThanOrEqual(1);
@@ -176,7 +170,7 @@ describe.each(STORES)('ingest and storage on $name', ({ create }) => {
     expect(status.recentDecisions).toEqual([]);
     expect(status.errorPatterns[0].count).toBeGreaterThanOrEqual(status.errorPatterns.at(-1).count);
     expect(typeof status.uptime).toBe('number');
-    const { agents } = await adminGet(base, '/api/agents');
+    const { agents } = await adminGet(suite.base, '/api/agents');
     const payments = agents.find((a: { service: string }) => a.service === 'payments');
     expect(payments).toMatchObject({
       agent: 'backend',
@@ -186,7 +180,7 @@ describe.each(STORES)('ingest and storage on $name', ({ create }) => {
     });
     const healthyBefore = status.servicesHealthy;
 
-    await report(base, {
+    await report(suite.base, {
       agent: 'backend',
       service: 'payments',
       hostname: 'pay-1',
@@ -199,12 +193,14 @@ describe.each(STORES)('ingest and storage on $name', ({ create }) => {
         }),
       ],
     });
-    const later = await adminGet(base, '/api/status');
+    const later = await adminGet(suite.base, '/api/status');
     expect(later.servicesHealthy).toBe(healthyBefore + 1);
   });
 
   it('exposes what it counted in the Prometheus text format', async () => {
-    const res = await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${ADMIN}` } });
+    const res = await fetch(`${suite.base}/metrics`, {
+      headers: { authorization: `Bearer ${ADMIN}` },
+    });
     expect(res.headers.get('content-type')).toContain('text/plain');
     const text = await res.text();
     expect(text).toMatch(/^selfheal_events_ingested_total\{agent="frontend"\} [1-9]\d*$/m);
@@ -216,7 +212,7 @@ describe.each(STORES)('ingest and storage on $name', ({ create }) => {
   });
 
   it('documents every route in its OpenAPI document', async () => {
-    const doc = (await (await fetch(`${base}/openapi.json`)).json()) as {
+    const doc = (await (await fetch(`${suite.base}/openapi.json`)).json()) as {
       paths: Record<string, unknown>;
       components: { schemas: Record<string, unknown> };
     };
@@ -238,16 +234,16 @@ describe.each(STORES)('ingest and storage on $name', ({ create }) => {
   });
 
   it('keeps everything across a restart on the same store', async () => {
-    const before = await adminGet(base, '/api/issues');
+    const before = await adminGet(suite.base, '/api/issues');
     const kept = event();
-    await report(base, { agent: 'frontend', events: [kept] });
-    const counted = await adminGet(base, '/api/status');
-    await collector.close();
-    ({ collector, base } = await startCollector(target));
-    const after = await adminGet(base, '/api/status');
+    await report(suite.base, { agent: 'frontend', events: [kept] });
+    const counted = await adminGet(suite.base, '/api/status');
+    await suite.collector.close();
+    Object.assign(suite, await startCollector(suite.target));
+    const after = await adminGet(suite.base, '/api/status');
     expect(after.totalErrors).toBe(counted.totalErrors);
-    expect((await adminGet(base, '/api/issues')).issues.length).toBe(before.issues.length);
-    const resent = await (await report(base, { agent: 'frontend', events: [kept] })).json();
+    expect((await adminGet(suite.base, '/api/issues')).issues.length).toBe(before.issues.length);
+    const resent = await (await report(suite.base, { agent: 'frontend', events: [kept] })).json();
     expect(resent).toEqual({ accepted: 0, duplicates: 1 });
   });
 });

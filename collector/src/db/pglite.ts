@@ -1,10 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
-import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/pglite';
 import { migrate } from 'drizzle-orm/pglite/migrator';
 import type { Database, Db } from './database.js';
-import { migrationsFolder } from './database.js';
+import { migrationsFolder, ping } from './database.js';
 import * as schema from './schema.js';
 
 /** Opens (creating when new) the embedded database in `dataDir`, or in memory when omitted, and migrates it. */
@@ -20,14 +19,7 @@ export async function openPglite(dataDir?: string): Promise<Database> {
       const unlisten = await client.listen(channel, onPayload);
       return () => unlisten();
     },
-    async ping() {
-      try {
-        await db.execute(sql`select 1`);
-        return true;
-      } catch {
-        return false;
-      }
-    },
+    ping: () => ping(db),
     async close() {
       if (!client.closed) await client.close();
     },

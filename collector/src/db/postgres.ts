@@ -1,9 +1,8 @@
-import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import { migrate } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import type { Database, Db } from './database.js';
-import { migrationsFolder } from './database.js';
+import { migrationsFolder, ping } from './database.js';
 import * as schema from './schema.js';
 
 /** The session-level advisory lock that serialises migrations; the same in every collector. */
@@ -38,14 +37,7 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
       const { unlisten } = await client.listen(channel, onPayload);
       return unlisten;
     },
-    async ping() {
-      try {
-        await db.execute(sql`select 1`);
-        return true;
-      } catch {
-        return false;
-      }
-    },
+    ping: () => ping(db),
     async close() {
       await client.end({ timeout: 5 });
     },
