@@ -76,6 +76,17 @@ describe.each(STORES)('who may do what on $name', ({ create }) => {
     expect(badPreflight.status).toBe(403);
   });
 
+  it('lets an allowed page read refusals too, with Retry-After exposed', async () => {
+    const res = await send('/api/report', {
+      method: 'POST',
+      headers: { origin: 'https://shop.example', 'content-type': 'application/json' },
+      body: body(),
+    });
+    expect(res.status).toBe(401);
+    expect(res.headers.get('access-control-allow-origin')).toBe('https://shop.example');
+    expect(res.headers.get('access-control-expose-headers')).toContain('Retry-After');
+  });
+
   it('accepts sendBeacon bodies (text/plain with ?key=)', async () => {
     const res = await send(`/api/report?key=${KEY}`, {
       method: 'POST',

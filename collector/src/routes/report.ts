@@ -8,7 +8,7 @@ import { overloaded, ProblemError } from '../errors.js';
 import type { GroupCommit } from '../ingest/group-commit.js';
 import { parseReport, toIngestReport } from '../ingest/normalize.js';
 import type { Metrics } from '../metrics.js';
-import { allowsOrigin, type ProjectCache } from '../store/projects.js';
+import { allowsOrigin, type Project, type ProjectCache } from '../store/projects.js';
 import { problemResponses } from './openapi.js';
 
 /** What the report route needs. */
@@ -129,47 +129,64 @@ export function mountReport(app: OpenAPIHono, deps: ReportRouteDeps): void {
     },
   });
 
-  const app2 = app as unknown as OpenAPIHono<{ Variables: IngestVariables }>;
-  app2.post('/api/report', shed, limit, reserve, requireProjectKey(deps.projects), async (c) => {
-    const started = performance.now();
-    const project = c.var.project;
+  // Set on every answer, errors included, so a page's agent can read a 503's Retry-After.
+  const cors: MiddlewareHandler = async (c, next) => {
+    await next();
     const origin = c.req.header('origin');
-    const cors: Record<string, string> = origin
-      ? { 'Access-Control-Allow-Origin': origin, Vary: 'Origin' }
-      : {};
-    if (origin && !allowsOrigin(project, origin)) {
-      refuse('origin');
-      throw new ProblemError(
-        403,
-        'Forbidden',
-        `origin ${origin.slice(0, 200)} may not send to this project`,
-      );
-    }
-    const now = Date.now();
-    let report: ReturnType<typeof parseReport>;
-    try {
-      report = parseReport(await readBody(c), now);
-    } catch (error) {
-      refuse('invalid');
-      if (error instanceof ProblemError) {
-        throw new ProblemError(error.status, error.title, error.message, error.errors, cors);
+    if (!origin) return;
+    const project = c.get('project') as Project | undefined;
+    const allowed = project
+      ? allowsOrigin(project, origin)
+      : await deps.projects.anyAllows(origin).catch(() => false);
+    if (!allowed) return;
+    c.res.headers.set('Access-Control-Allow-Origin', origin);
+    c.res.headers.set('Access-Control-Expose-Headers', 'Retry-After');
+    c.res.headers.append('Vary', 'Origin');
+  };
+
+  const app2 = app as unknown as OpenAPIHono<{ Variables: IngestVariables }>;
+  app2.post(
+    '/api/report',
+    cors,
+    shed,
+    limit,
+    reserve,
+    requireProjectKey(deps.projects),
+    async (c) => {
+      const started = performance.now();
+      const project = c.var.project;
+      const origin = c.req.header('origin');
+      if (origin && !allowsOrigin(project, origin)) {
+        refuse('origin');
+        throw new ProblemError(
+          403,
+          'Forbidden',
+          `origin ${origin.slice(0, 200)} may not send to this project`,
+        );
       }
-      throw error;
-    }
-    let ack: Awaited<ReturnType<GroupCommit['submit']>>;
-    try {
-      ack = await deps.ingest.submit(toIngestReport(project.id, report, new Date(now)));
-    } catch (error) {
-      const queueFull = error instanceof ProblemError;
-      refuse(queueFull ? 'overloaded' : 'unavailable', report.events.length);
-      if (queueFull) throw error;
-      deps.logger.warn({ err: error }, 'storing a report failed');
-      throw overloaded('the store is not answering; retry shortly', 5);
-    }
-    deps.metrics.inc('selfheal_events_ingested_total', { agent: report.agent }, ack.accepted);
-    deps.metrics.inc('selfheal_events_duplicate_total', {}, ack.duplicates);
-    deps.metrics.inc('selfheal_reports_total', { agent: report.agent });
-    deps.metrics.observeIngest((performance.now() - started) / 1000);
-    return c.json(ack, 202, cors);
-  });
+      const now = Date.now();
+      let report: ReturnType<typeof parseReport>;
+      try {
+        report = parseReport(await readBody(c), now);
+      } catch (error) {
+        refuse('invalid');
+        throw error;
+      }
+      let ack: Awaited<ReturnType<GroupCommit['submit']>>;
+      try {
+        ack = await deps.ingest.submit(toIngestReport(project.id, report, new Date(now)));
+      } catch (error) {
+        const queueFull = error instanceof ProblemError;
+        refuse(queueFull ? 'overloaded' : 'unavailable', report.events.length);
+        if (queueFull) throw error;
+        deps.logger.warn({ err: error }, 'storing a report failed');
+        throw overloaded('the store is not answering; retry shortly', 5);
+      }
+      deps.metrics.inc('selfheal_events_ingested_total', { agent: report.agent }, ack.accepted);
+      deps.metrics.inc('selfheal_events_duplicate_total', {}, ack.duplicates);
+      deps.metrics.inc('selfheal_reports_total', { agent: report.agent });
+      deps.metrics.observeIngest((performance.now() - started) / 1000);
+      return c.json(ack, 202);
+    },
+  );
 }
