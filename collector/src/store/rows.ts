@@ -2,7 +2,7 @@ import type { Issue, ReportSummary } from '@selfheal/shared/protocol';
 import type { issues, reports } from '../db/schema.js';
 
 /** The API form of an issue row. */
-export function toIssue(row: typeof issues.$inferSelect): Issue {
+export function toIssue(row: Omit<typeof issues.$inferSelect, 'projectId'>): Issue {
   return {
     fingerprint: row.fingerprint,
     type: row.type as Issue['type'],

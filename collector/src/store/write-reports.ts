@@ -3,6 +3,7 @@ import { type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../db/database.js';
 import type { IngestEvent, IngestReport } from '../ingest/normalize.js';
 import { LIVE_CHANNEL, toIssueUpdate, toPayloads, toReportUpdate } from '../live/updates.js';
+import { toIssue } from './rows.js';
 
 /** What one batch wrote: an acknowledgement per report, in order, and the issues it created. */
 export interface WriteResult {
@@ -22,7 +23,6 @@ function rowsOf<T>(result: unknown): T[] {
 /** A whole batch of rows as one JSON parameter: far cheaper than one parameter per value. */
 const recordset = (rows: unknown[]) => sql`jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)`;
 const ms = (column: string) => sql.raw(`to_timestamp(x.${column} / 1000.0)`);
-const isoFromMs = (value: number) => new Date(value).toISOString();
 
 /**
  * Stores a batch of reports in one transaction and NOTIFYs their live updates on commit.
@@ -155,20 +155,9 @@ async function upsertIssues(
       extract(epoch from first_seen)::float8 * 1000 as first_seen,
       extract(epoch from last_seen)::float8 * 1000 as last_seen,
       (xmax = 0) as is_new`);
-  return rowsOf<IssueRow>(result).map((row) => ({
-    isNew: row.is_new,
-    issue: {
-      fingerprint: row.fingerprint,
-      type: row.type as Issue['type'],
-      kind: row.kind as Issue['kind'],
-      severity: row.severity as Issue['severity'],
-      title: row.title,
-      count: row.count,
-      service: row.service,
-      url: row.url,
-      firstSeen: isoFromMs(row.first_seen),
-      lastSeen: isoFromMs(row.last_seen),
-    },
+  return rowsOf<IssueRow>(result).map(({ is_new, first_seen, last_seen, ...row }) => ({
+    isNew: is_new,
+    issue: toIssue({ ...row, firstSeen: new Date(first_seen), lastSeen: new Date(last_seen) }),
   }));
 }
 
