@@ -83,16 +83,15 @@ export function mountReport(app: OpenAPIHono, deps: ReportRouteDeps): void {
     },
   });
 
+  /** The project's own list when it is known, else whether any project allows the origin. */
+  const originAllowed = async (project: Project | undefined, origin: string) =>
+    project ? allowsOrigin(project, origin) : deps.projects.anyAllows(origin).catch(() => false);
+
   app.options('/api/report', async (c) => {
     const origin = c.req.header('origin');
     const key = c.req.query('key');
-    const project = key ? await deps.projects.byKey(key) : undefined;
-    const allowed = origin
-      ? project
-        ? allowsOrigin(project, origin)
-        : await deps.projects.anyAllows(origin)
-      : false;
-    if (!origin || !allowed) return c.body(null, 403);
+    const project = key ? await deps.projects.byKey(key).catch(() => undefined) : undefined;
+    if (!origin || !(await originAllowed(project, origin))) return c.body(null, 403);
     return c.body(null, 204, {
       ...CORS_HEADERS,
       'Access-Control-Allow-Origin': origin,
@@ -100,13 +99,6 @@ export function mountReport(app: OpenAPIHono, deps: ReportRouteDeps): void {
     });
   });
 
-  const shed: MiddlewareHandler = async (_c, next) => {
-    if (inflightBytes > deps.maxInflightBytes) {
-      refuse('overloaded');
-      throw overloaded('too many reports are being received at once; retry shortly');
-    }
-    await next();
-  };
   const reserve: MiddlewareHandler = async (c, next) => {
     const declared = Number(c.req.header('content-length') ?? Number.NaN);
     const bytes = Number.isFinite(declared) ? declared : LIMITS.maxBodyBytes;
@@ -134,59 +126,47 @@ export function mountReport(app: OpenAPIHono, deps: ReportRouteDeps): void {
     await next();
     const origin = c.req.header('origin');
     if (!origin) return;
-    const project = c.get('project') as Project | undefined;
-    const allowed = project
-      ? allowsOrigin(project, origin)
-      : await deps.projects.anyAllows(origin).catch(() => false);
-    if (!allowed) return;
+    if (!(await originAllowed(c.get('project') as Project | undefined, origin))) return;
     c.res.headers.set('Access-Control-Allow-Origin', origin);
     c.res.headers.set('Access-Control-Expose-Headers', 'Retry-After');
     c.res.headers.append('Vary', 'Origin');
   };
 
   const app2 = app as unknown as OpenAPIHono<{ Variables: IngestVariables }>;
-  app2.post(
-    '/api/report',
-    cors,
-    shed,
-    limit,
-    reserve,
-    requireProjectKey(deps.projects),
-    async (c) => {
-      const started = performance.now();
-      const project = c.var.project;
-      const origin = c.req.header('origin');
-      if (origin && !allowsOrigin(project, origin)) {
-        refuse('origin');
-        throw new ProblemError(
-          403,
-          'Forbidden',
-          `origin ${origin.slice(0, 200)} may not send to this project`,
-        );
-      }
-      const now = Date.now();
-      let report: ReturnType<typeof parseReport>;
-      try {
-        report = parseReport(await readBody(c), now);
-      } catch (error) {
-        refuse('invalid');
-        throw error;
-      }
-      let ack: Awaited<ReturnType<GroupCommit['submit']>>;
-      try {
-        ack = await deps.ingest.submit(toIngestReport(project.id, report, new Date(now)));
-      } catch (error) {
-        const queueFull = error instanceof ProblemError;
-        refuse(queueFull ? 'overloaded' : 'unavailable', report.events.length);
-        if (queueFull) throw error;
-        deps.logger.warn({ err: error }, 'storing a report failed');
-        throw overloaded('the store is not answering; retry shortly', 5);
-      }
-      deps.metrics.inc('selfheal_events_ingested_total', { agent: report.agent }, ack.accepted);
-      deps.metrics.inc('selfheal_events_duplicate_total', {}, ack.duplicates);
-      deps.metrics.inc('selfheal_reports_total', { agent: report.agent });
-      deps.metrics.observeIngest((performance.now() - started) / 1000);
-      return c.json(ack, 202);
-    },
-  );
+  app2.post('/api/report', cors, limit, reserve, requireProjectKey(deps.projects), async (c) => {
+    const started = performance.now();
+    const project = c.var.project;
+    const origin = c.req.header('origin');
+    if (origin && !allowsOrigin(project, origin)) {
+      refuse('origin');
+      throw new ProblemError(
+        403,
+        'Forbidden',
+        `origin ${origin.slice(0, 200)} may not send to this project`,
+      );
+    }
+    const now = Date.now();
+    let report: ReturnType<typeof parseReport>;
+    try {
+      report = parseReport(await readBody(c), now);
+    } catch (error) {
+      refuse('invalid');
+      throw error;
+    }
+    let ack: Awaited<ReturnType<GroupCommit['submit']>>;
+    try {
+      ack = await deps.ingest.submit(toIngestReport(project.id, report, new Date(now)));
+    } catch (error) {
+      const queueFull = error instanceof ProblemError;
+      refuse(queueFull ? 'overloaded' : 'unavailable', report.events.length);
+      if (queueFull) throw error;
+      deps.logger.warn({ err: error }, 'storing a report failed');
+      throw overloaded('the store is not answering; retry shortly', 5);
+    }
+    deps.metrics.inc('selfheal_events_ingested_total', { agent: report.agent }, ack.accepted);
+    deps.metrics.inc('selfheal_events_duplicate_total', {}, ack.duplicates);
+    deps.metrics.inc('selfheal_reports_total', { agent: report.agent });
+    deps.metrics.observeIngest((performance.now() - started) / 1000);
+    return c.json(ack, 202);
+  });
 }
