@@ -12,7 +12,7 @@ export interface UncaughtError {
 export function instrumentErrors(win: Window, handler: (error: UncaughtError) => void): () => void {
   const listener = (event: Event) => {
     // Resource load failures are plain Events on elements; they are resource-errors.ts's.
-    if (!('message' in event) || event.target !== win) return;
+    if (!('message' in event)) return;
     const e = event as ErrorEvent;
     const error = e.error as { name?: unknown; stack?: unknown } | null | undefined;
     handler({
