@@ -40,6 +40,8 @@ export function configFromTag(tag: HTMLOrSVGScriptElement | null): Partial<Agent
     verifyWindowMs: number(data.verifyWindowMs),
     longTaskThresholdMs: number(data.longTaskThresholdMs),
     criticalSelectorDelayMs: number(data.criticalSelectorDelayMs),
+    memoryGrowthBytes: number(data.memoryGrowthBytes),
+    memoryIntervalMs: number(data.memoryIntervalMs),
   };
   for (const [key, value] of Object.entries({ ...switches, ...numbers })) {
     if (value !== undefined) (config as Record<string, unknown>)[key] = value;
