@@ -175,6 +175,58 @@ describe.skipIf(!HAS_CHROMIUM)('the standalone agent in Chromium', () => {
     await tab.close();
   });
 
+  it('retries a flaky XHR so the page sees only the final success', async () => {
+    server.route('/api/xhr-flaky', (_req, res, hit) => {
+      res.writeHead(hit <= 2 ? 503 : 200, { 'content-type': 'text/plain' });
+      res.end(hit <= 2 ? 'busy' : `ok ${hit}`);
+    });
+    server.route('/api/xhr-post', send(503, 'text/plain', 'busy'));
+    server.route('/xhr', page(agentAttrs(), '<p>xhr</p>'));
+    const tab = await open('/xhr');
+    const seen = await tab.evaluate(
+      (path) =>
+        new Promise<{ states: string[]; status: number; body: string; events: string[] }>(
+          (done) => {
+            const xhr = new XMLHttpRequest();
+            const states: string[] = [];
+            const events: string[] = [];
+            // Handlers set before open(), the order that would expose a hidden failure.
+            xhr.onreadystatechange = () => states.push(`${xhr.readyState}:${xhr.status}`);
+            for (const type of ['loadstart', 'load', 'error', 'loadend']) {
+              xhr.addEventListener(type, () => events.push(type));
+            }
+            xhr.onloadend = () =>
+              done({ states, status: xhr.status, body: xhr.responseText, events });
+            xhr.open('GET', path);
+            xhr.send();
+          },
+        ),
+      '/api/xhr-flaky',
+    );
+    expect(seen.status).toBe(200);
+    expect(seen.body).toBe('ok 3');
+    expect(seen.states.some((s) => s.endsWith(':503'))).toBe(false);
+    expect(seen.states.at(-1)).toBe('4:200');
+    expect(seen.events).toEqual(['loadstart', 'load', 'loadend']);
+    expect(server.hits('/api/xhr-flaky')).toBe(3);
+
+    const post = await tab.evaluate(
+      () =>
+        new Promise<number>((done) => {
+          const xhr = new XMLHttpRequest();
+          xhr.onloadend = () => done(xhr.status);
+          xhr.open('POST', '/api/xhr-post');
+          xhr.send('{}');
+        }),
+    );
+    expect(post).toBe(503);
+    expect(server.hits('/api/xhr-post')).toBe(1);
+    const fixes = (await status(tab)).fixHistory;
+    expect(fixes).toHaveLength(1);
+    expect(fixes[0]).toMatchObject({ strategy: 'retry_request', success: true });
+    await tab.close();
+  });
+
   it('never retries a POST without an idempotency key', async () => {
     server.route('/api/pay', send(503, 'text/plain', 'busy'));
     server.route('/pay', page(agentAttrs(), '<p>pay</p>'));
