@@ -3,14 +3,17 @@
  * Reads its settings from its own tag's data- attributes, reports over HTTP through the page's
  * native fetch, and exposes `getAgentStatus()` and `selfheal` on the window.
  */
-import { type Agent, createHttpTransport, nativeFetch, startAgent } from './agent/index.js';
+import {
+  type AgentGlobals,
+  createHttpTransport,
+  exposeAgent,
+  nativeFetch,
+  startAgent,
+} from './agent/index.js';
 import { configFromTag } from './standalone-config.js';
 
 declare global {
-  interface Window {
-    getAgentStatus?: () => ReturnType<Agent['getStatus']>;
-    selfheal?: Agent;
-  }
+  interface Window extends AgentGlobals {}
 }
 
 function boot(): void {
@@ -26,8 +29,7 @@ function boot(): void {
       sendBeacon: beacon,
     }),
   });
-  window.selfheal = agent;
-  window.getAgentStatus = () => agent.getStatus();
+  exposeAgent(agent, window);
 }
 
 try {
