@@ -10,6 +10,7 @@ import {
 } from '../../collector/test/harness.js';
 import type { AgentStatus } from '../src/agent/index.js';
 import {
+  buildStandaloneAgent,
   eventually,
   type FixtureServer,
   HAS_CHROMIUM,
@@ -17,7 +18,7 @@ import {
   page,
   send,
   startFixtureServer,
-} from './browser.js';
+} from './standalone-harness.js';
 
 if (!HAS_CHROMIUM)
   console.warn('Chromium is not installed: the standalone agent browser suite is skipped.');
@@ -28,11 +29,13 @@ describe.skipIf(!HAS_CHROMIUM)('the standalone agent in Chromium', () => {
   let collectorBase: string;
   let server: FixtureServer;
   let chromium: Awaited<ReturnType<typeof launchChromium>>;
+  let agent: Awaited<ReturnType<typeof buildStandaloneAgent>>;
 
   beforeAll(async () => {
+    agent = await buildStandaloneAgent();
     target = pgliteTarget();
     ({ collector, base: collectorBase } = await startCollector(target));
-    server = await startFixtureServer();
+    server = await startFixtureServer(agent.code);
     chromium = await launchChromium();
   });
 
@@ -41,6 +44,7 @@ describe.skipIf(!HAS_CHROMIUM)('the standalone agent in Chromium', () => {
     await server?.close();
     await collector?.close();
     await target?.dispose();
+    agent?.dispose();
   });
 
   /** The agent's tag attributes: the test collector, fast batching, short backoff and windows. */

@@ -1,13 +1,28 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium } from 'playwright-core';
+import { build } from 'vite';
 
-/** The standalone agent the build writes (test/build-agent.ts runs that build first). */
-export const AGENT_FILE = fileURLToPath(
-  new URL('../dist/agent/frontend-agent.js', import.meta.url),
-);
+/**
+ * Builds the standalone agent into a folder of its own (so no other suite's build can race it)
+ * and returns its code and a cleanup.
+ */
+export async function buildStandaloneAgent(): Promise<{ code: Buffer; dispose(): void }> {
+  const outDir = mkdtempSync(join(tmpdir(), 'selfheal-agent-'));
+  await build({
+    configFile: fileURLToPath(new URL('../vite.agent.config.ts', import.meta.url)),
+    logLevel: 'warn',
+    build: { outDir, emptyOutDir: true },
+  });
+  return {
+    code: readFileSync(join(outDir, 'frontend-agent.js')),
+    dispose: () => rmSync(outDir, { recursive: true, force: true }),
+  };
+}
 
 /** Debian's Chromium; browser suites skip (and say so) where it is missing. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -40,7 +55,7 @@ export async function launchChromium(): Promise<{ browser: Browser; close(): Pro
 /** Answers one request of the fixture server; `hit` counts requests to this path so far (1-based). */
 export type Route = (req: IncomingMessage, res: ServerResponse, hit: number) => void;
 
-/** A node:http server on 127.0.0.1 serving fixture pages and the built agent at `/agent.js`. */
+/** A node:http server on 127.0.0.1 serving fixture pages and `agent` at `/agent.js`. */
 export interface FixtureServer {
   base: string;
   /** Requests seen per path (query ignored). */
@@ -50,7 +65,7 @@ export interface FixtureServer {
 }
 
 /** Starts a fixture server. */
-export async function startFixtureServer(): Promise<FixtureServer> {
+export async function startFixtureServer(agent: Buffer): Promise<FixtureServer> {
   const routes = new Map<string, Route>();
   const counts = new Map<string, number>();
   const server = createServer((req, res) => {
@@ -59,7 +74,7 @@ export async function startFixtureServer(): Promise<FixtureServer> {
     counts.set(path, hit);
     if (path === '/agent.js') {
       res.writeHead(200, { 'content-type': 'text/javascript' });
-      res.end(readFileSync(AGENT_FILE));
+      res.end(agent);
       return;
     }
     const route = routes.get(path);
