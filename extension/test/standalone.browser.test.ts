@@ -342,6 +342,76 @@ describe.skipIf(!HAS_CHROMIUM)('the standalone agent in Chromium', () => {
     await tab.close();
   });
 
+  it('applies a recommendation from the report answer: clears Cache Storage and reports it', async () => {
+    const received: Array<{ events: Array<{ type: string; data?: Record<string, unknown> }> }> = [];
+    // A collector that answers every report with a clear_cache command, as the decision loop does.
+    server.route('/recommending/api/report', (req, res) => {
+      let body = '';
+      req.on('data', (chunk) => {
+        body += chunk;
+      });
+      req.on('end', () => {
+        const report = JSON.parse(body);
+        received.push(report);
+        const fault = report.events.find((e: { type: string }) => e.type === 'error');
+        const now = Date.now();
+        const commands = fault
+          ? [
+              {
+                type: 'command',
+                protocolVersion: 1,
+                id: 'cmd-clear-1',
+                decisionId: 'dec-1',
+                project: 'default',
+                fingerprint: fault.fingerprint,
+                target: 'page',
+                service: null,
+                strategy: 'clear_cache',
+                params: {},
+                issuedAt: new Date(now).toISOString(),
+                expiresAt: new Date(now + 60_000).toISOString(),
+              },
+            ]
+          : [];
+        res.writeHead(202, {
+          'content-type': 'application/json',
+          'access-control-allow-origin': req.headers.origin ?? '*',
+        });
+        res.end(JSON.stringify({ accepted: report.events.length, duplicates: 0, commands }));
+      });
+    });
+    server.route(
+      '/cached',
+      page(agentAttrs({ collector: `${server.base}/recommending` }), '<p>cached</p>'),
+    );
+    const tab = await open('/cached');
+    await tab.evaluate(async () => {
+      const cache = await caches.open('app-v1');
+      await cache.put('/app.js', new Response('old code'));
+      window.selfheal?.reportError(new Error('Unexpected token < in old bundle'));
+    });
+    const fix = await eventually(
+      async () =>
+        (await status(tab)).fixHistory.find((f) => f.strategy === 'clear_cache' && f.success),
+      10_000,
+      'the clear_cache fix',
+    );
+    expect(fix).toMatchObject({ commandId: 'cmd-clear-1', local: false });
+    expect(await tab.evaluate(() => caches.keys())).toEqual([]);
+    const outcome = await eventually(
+      () => received.flatMap((r) => r.events).find((e) => e.type === 'fix_outcome'),
+      10_000,
+      'the outcome report',
+    );
+    expect(outcome.data).toMatchObject({
+      strategy: 'clear_cache',
+      commandId: 'cmd-clear-1',
+      decisionId: 'dec-1',
+      success: true,
+    });
+    await tab.close();
+  });
+
   it('keeps the page working while the collector is unreachable, buffering within its bound', async () => {
     server.route(
       '/offline',
