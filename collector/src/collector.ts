@@ -7,8 +7,11 @@ import { WebSocketServer } from 'ws';
 import { createApp } from './app.js';
 import type { CollectorConfig } from './config.js';
 import type { Database } from './db/database.js';
+import { createAggregator } from './ingest/aggregator.js';
 import { createGroupCommit } from './ingest/group-commit.js';
+import { createRateLimiter } from './ingest/rate-limit.js';
 import { createLiveHub } from './live/hub.js';
+import { notifyUpdates, toIssueUpdate, toReportUpdate } from './live/updates.js';
 import { createMetrics } from './metrics.js';
 import { type Credentials, ensureCredentials } from './store/credentials.js';
 import { createProjectCache } from './store/projects.js';
@@ -52,10 +55,26 @@ export async function createCollector(
     allowedOrigins: config.allowedOrigins,
   });
   const metrics = createMetrics();
+  const aggregator = createAggregator(db, {
+    delayMs: config.aggregateDelayMs,
+    logger,
+    async onIssues(issues, execute) {
+      const created = issues.filter((i) => i.isNew).length;
+      await notifyUpdates(
+        execute,
+        issues.map(({ issue, isNew }) => toIssueUpdate(issue, isNew)),
+      );
+      if (created > 0) metrics.inc('selfheal_issues_created_total', {}, created);
+    },
+  });
   const ingest = createGroupCommit(
     async (batch) => {
-      const result = await writeReports(db.db, batch);
-      if (result.newIssues > 0) metrics.inc('selfheal_issues_created_total', {}, result.newIssues);
+      const result = await writeReports(db, batch);
+      aggregator.poke();
+      // Sent once the events are committed; a lost live update loses no data.
+      notifyUpdates(db.execute, result.stored.map(toReportUpdate)).catch((error: unknown) =>
+        logger.warn({ err: error }, 'sending live updates failed'),
+      );
       return result.acks;
     },
     {
@@ -76,8 +95,12 @@ export async function createCollector(
     version: VERSION,
     instance: randomUUID(),
     maxInflightBytes: config.maxInflightBytes,
+    limiter: createRateLimiter(config.rateLimitPerSecond, config.rateLimitBurst),
+    settle: () => aggregator.settle(),
     hub,
   });
+  // Figures a stopped collector left pending are folded now.
+  aggregator.poke();
 
   let server: ServerType | undefined;
   let wss: WebSocketServer | undefined;
@@ -110,6 +133,8 @@ export async function createCollector(
       }
       wss?.close();
       await ingest.drain();
+      await aggregator.settle().catch(() => {});
+      await aggregator.close();
       await db.close();
     },
   };

@@ -16,6 +16,11 @@ export type ClassifyInput = {
   data?: Record<string, unknown>;
 };
 
+/** The severity a kind has unless an agent says otherwise. */
+export function severityOf(kind: ErrorKind): Severity {
+  return KIND_SEVERITY[kind];
+}
+
 /** Where an event sits in the taxonomy and how bad it is. */
 export type Classification = { kind: ErrorKind; severity: Severity };
 

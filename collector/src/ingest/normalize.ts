@@ -1,5 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { classify, fingerprint, isFaultEvent, scrub, scrubData, scrubUrl } from '@selfheal/shared';
+import type { ErrorKind, Severity } from '@selfheal/shared';
+import {
+  classify,
+  fingerprint,
+  isFaultEvent,
+  scrub,
+  scrubData,
+  scrubUrl,
+  severityOf,
+} from '@selfheal/shared';
 import type { AgentType, Event, LegacyReport, Report } from '@selfheal/shared/protocol';
 import { legacyReportSchema, reportSchema } from '@selfheal/shared/protocol';
 import { fromZodError, ProblemError } from '../errors.js';
@@ -8,8 +17,8 @@ import { fromZodError, ProblemError } from '../errors.js';
 export interface IngestEvent {
   id: string;
   type: Event['type'];
-  kind: string;
-  severity: string;
+  kind: ErrorKind;
+  severity: Severity;
   fingerprint: string;
   title: string;
   message: string | null;
@@ -41,7 +50,11 @@ export interface IngestReport {
 /** Validates a parsed body in either report form; the single-event form gets an id and time. */
 export function parseReport(body: unknown, now: number): Report {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-    throw new ProblemError(400, 'Invalid request', 'the body must be a JSON object');
+    throw new ProblemError({
+      status: 400,
+      title: 'Invalid request',
+      detail: 'the body must be a JSON object',
+    });
   }
   if ('events' in body || !('event' in body)) {
     const result = reportSchema.safeParse(body);
@@ -125,14 +138,14 @@ function toIngestEvent(event: Event): IngestEvent {
     url: url ?? undefined,
     data: data ?? undefined,
   };
-  const classified = event.kind ? null : classify(input);
-  const kind = event.kind ?? classified?.kind ?? 'unknown';
+  // A kind the agent sent decides the severity; only a raw event is classified here.
+  const kind = event.kind ?? classify(input).kind;
   const health = healthOf(event);
   return {
     id: storableText(event.id),
     type: event.type,
     kind,
-    severity: event.severity ?? classified?.severity ?? classify(input).severity,
+    severity: event.severity ?? severityOf(kind),
     fingerprint: event.fingerprint ?? fingerprint({ ...input, kind }),
     title: titleOf(event, message, url),
     message,
