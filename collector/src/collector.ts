@@ -80,7 +80,7 @@ export async function createCollector(
     {
       maxBatchEvents: config.maxBatchEvents,
       maxQueuedEvents: config.maxQueuedEvents,
-      concurrency: db.driver === 'postgres' ? 2 : 1,
+      concurrency: db.driver === 'postgres' ? config.writeConcurrency : 1,
     },
   );
   const hub = await createLiveHub(db);

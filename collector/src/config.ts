@@ -19,6 +19,8 @@ export interface CollectorConfig {
   maxQueuedEvents: number;
   /** Most request-body bytes held by reports being received at once. */
   maxInflightBytes: number;
+  /** Batches written at once on Postgres (the embedded database writes one at a time). */
+  writeConcurrency: number;
   /** Events per second each project may send to this collector; 0 means no limit. */
   rateLimitPerSecond: number;
   /** Events a project may send at once before the rate applies. */
@@ -35,6 +37,7 @@ export const defaultConfig = {
   maxBatchEvents: 2_000,
   maxQueuedEvents: 50_000,
   maxInflightBytes: 64 * 1024 * 1024,
+  writeConcurrency: 4,
   rateLimitPerSecond: 0,
   rateLimitBurst: 10_000,
   aggregateDelayMs: 200,
@@ -57,6 +60,7 @@ const envSchema = z.object({
   INGEST_MAX_BATCH_EVENTS: count(defaultConfig.maxBatchEvents),
   INGEST_MAX_QUEUED_EVENTS: count(defaultConfig.maxQueuedEvents),
   INGEST_MAX_INFLIGHT_BYTES: count(defaultConfig.maxInflightBytes),
+  INGEST_WRITE_CONCURRENCY: count(defaultConfig.writeConcurrency),
   INGEST_RATE_LIMIT: count(defaultConfig.rateLimitPerSecond, 0),
   INGEST_RATE_BURST: count(defaultConfig.rateLimitBurst),
   AGGREGATE_DELAY_MS: count(defaultConfig.aggregateDelayMs, 0),
@@ -88,6 +92,7 @@ export function fromEnv(env: Record<string, string | undefined>): CollectorConfi
     maxBatchEvents: e.INGEST_MAX_BATCH_EVENTS,
     maxQueuedEvents: e.INGEST_MAX_QUEUED_EVENTS,
     maxInflightBytes: e.INGEST_MAX_INFLIGHT_BYTES,
+    writeConcurrency: e.INGEST_WRITE_CONCURRENCY,
     rateLimitPerSecond: e.INGEST_RATE_LIMIT,
     rateLimitBurst: e.INGEST_RATE_BURST,
     aggregateDelayMs: e.AGGREGATE_DELAY_MS,

@@ -5,6 +5,7 @@ import {
   KIND_SEVERITY,
   PERFORMANCE_METRICS,
 } from './classify-patterns.js';
+import { memoize } from './memo.js';
 import type { ErrorKind, EventType, Severity } from './taxonomy.js';
 
 /** What `classify` reads from an event. */
@@ -76,11 +77,11 @@ function classifyNetwork(input: ClassifyInput, data: Record<string, unknown>): C
   return UNKNOWN;
 }
 
-function matchText(text: string): ErrorKind | undefined {
+const matchText = memoize((text: string): ErrorKind | undefined => {
   if (!text) return undefined;
   for (const [pattern, kind] of ERROR_PATTERNS) if (pattern.test(text)) return kind;
   return undefined;
-}
+});
 
 /** The error name, message, `data.errorText` and the non-frame lines of the stack, one per line. */
 function textOf(input: ClassifyInput, data: Record<string, unknown>): string {

@@ -1,3 +1,4 @@
+import { memoize } from './memo.js';
 import type { ErrorKind, EventType } from './taxonomy.js';
 
 /** What `fingerprint` reads from an event. */
@@ -207,9 +208,12 @@ function hash64(text: string): string {
   return (h2 >>> 0).toString(16).padStart(8, '0') + (h1 >>> 0).toString(16).padStart(8, '0');
 }
 
+const normalizedMessage = memoize(normalizeMessage);
+const cachedTopFrame = memoize(topFrame, 1_000, 16_384);
+
 function identity(input: FingerprintInput): string[] {
   const data = input.data ?? {};
-  const message = normalizeMessage(input.message ?? '');
+  const message = normalizedMessage(input.message ?? '');
   switch (input.type) {
     case 'error':
       return [message || asString(data.name), errorLocation(input.stack, data)];
@@ -238,7 +242,7 @@ function identity(input: FingerprintInput): string[] {
 }
 
 function errorLocation(stack: string | undefined, data: Record<string, unknown>): string {
-  const frame = stack ? topFrame(stack) : undefined;
+  const frame = stack ? cachedTopFrame(stack) : undefined;
   if (frame) return frame;
   const file = asString(data.filename);
   return file ? `${normalizeUrl(file)}:${asString(data.lineno)}` : '';

@@ -10,7 +10,7 @@ import {
   severityOf,
 } from '@selfheal/shared';
 import type { AgentType, Event, LegacyReport, Report } from '@selfheal/shared/protocol';
-import { legacyReportSchema, reportSchema } from '@selfheal/shared/protocol';
+import { LIMITS, legacyReportSchema, reportSchema } from '@selfheal/shared/protocol';
 import { fromZodError, ProblemError } from '../errors.js';
 
 /** An event ready to store: classified, fingerprinted and scrubbed. */
@@ -80,24 +80,6 @@ export function storableText(text: string): string {
   return wellFormed.includes('\u0000') ? wellFormed.replaceAll('\u0000', '\uFFFD') : wellFormed;
 }
 
-function storableData(value: unknown): unknown {
-  if (typeof value === 'string') return storableText(value);
-  if (Array.isArray(value)) return value.map(storableData);
-  if (value !== null && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [key, child] of Object.entries(value)) {
-      Object.defineProperty(out, storableText(key), {
-        value: storableData(child),
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
-    }
-    return out;
-  }
-  return value;
-}
-
 /** A health check's verdict: true when it passed, false when it failed, null otherwise. */
 function healthOf(event: Event): boolean | null {
   if (event.type !== 'health_check') return null;
@@ -126,11 +108,21 @@ function titleOf(event: Event, message: string | null, url: string | null): stri
   }
 }
 
+function scrubbedData(data: Record<string, unknown>): Record<string, unknown> {
+  const copy = scrubData(data, LIMITS.maxDataDepth, storableText);
+  return isRecord(copy) ? copy : {};
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
 function toIngestEvent(event: Event): IngestEvent {
   const message = event.message === undefined ? null : scrub(storableText(event.message));
   const stack = event.stack === undefined ? null : scrub(storableText(event.stack));
   const url = event.url === undefined ? null : scrubUrl(storableText(event.url));
-  const data = event.data ? (scrubData(storableData(event.data)) as Record<string, unknown>) : null;
+  // One pass over `data`: each string and key made storable, then scrubbed.
+  const data = event.data ? scrubbedData(event.data) : null;
   const input = {
     type: event.type,
     message: message ?? undefined,
