@@ -176,19 +176,19 @@ describe.each(STORES)('ingest and storage on $name', ({ create }) => {
           type: 'fix_attempt',
           message: undefined,
           stack: undefined,
-          data: { strategy: 'reconnect_pool' },
+          data: { strategy: 'reconnect_database', fingerprint: 'db-pool' },
         }),
         event({
           type: 'fix_outcome',
           message: undefined,
           stack: undefined,
-          data: { strategy: 'reconnect_pool', success: true },
+          data: { strategy: 'reconnect_database', fingerprint: 'db-pool', success: true },
         }),
         event({
           type: 'fix_outcome',
           message: undefined,
           stack: undefined,
-          data: { strategy: 'reconnect_pool', success: false },
+          data: { strategy: 'reconnect_database', fingerprint: 'db-pool', success: false },
         }),
       ],
     });

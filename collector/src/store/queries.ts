@@ -1,7 +1,7 @@
-import type { Agent, Decision, Issue, IssueDetail, Status } from '@selfheal/shared/protocol';
+import type { Agent, Issue, IssueDetail, Status } from '@selfheal/shared/protocol';
 import { and, count, desc, eq, gt, sql, sum } from 'drizzle-orm';
 import type { Db } from '../db/database.js';
-import { agents, decisions, events, issues, reports } from '../db/schema.js';
+import { agents, events, issues, reports } from '../db/schema.js';
 import { toIssue, toReportSummary } from './rows.js';
 
 /** An agent that reported within this window counts as online. */
@@ -71,75 +71,51 @@ export async function listAgents(db: Db, now = Date.now(), limit = 500): Promise
   }));
 }
 
-function toDecision(row: typeof decisions.$inferSelect): Decision {
-  return {
-    id: row.id,
-    fingerprint: row.fingerprint,
-    strategy: row.strategy,
-    source: row.source,
-    confidence: row.confidence,
-    reasoning: row.reasoning,
-    estimatedImpact: row.estimatedImpact,
-    rollbackPlan: row.rollbackPlan,
-    developerFix: row.developerFix,
-    status: row.status,
-    createdAt: row.createdAt.toISOString(),
-  };
-}
-
 /** The fleet at a glance; `uptime` is the caller's. */
 export async function getStatus(db: Db, uptime: number, now = Date.now()): Promise<Status> {
   const online = new Date(now - ONLINE_WINDOW_MS);
-  const [
-    agentFigures,
-    errorFigures,
-    fixFigures,
-    recentErrors,
-    critical,
-    recentReports,
-    recentDecisions,
-    patterns,
-  ] = await Promise.all([
-    db
-      .select({
-        total: count(),
-        online:
-          sql<number>`count(*) filter (where ${agents.lastSeen} > ${online.toISOString()}::timestamptz)`.mapWith(
-            Number,
+  const [agentFigures, errorFigures, fixFigures, recentErrors, critical, recentReports, patterns] =
+    await Promise.all([
+      db
+        .select({
+          total: count(),
+          online:
+            sql<number>`count(*) filter (where ${agents.lastSeen} > ${online.toISOString()}::timestamptz)`.mapWith(
+              Number,
+            ),
+          healthyServices:
+            sql<number>`count(distinct ${agents.service}) filter (where ${agents.agent} = 'backend' and ${agents.lastSeen} > ${online.toISOString()}::timestamptz and ${agents.healthy} is not false)`.mapWith(
+              Number,
+            ),
+        })
+        .from(agents),
+      db.select({ total: sum(issues.count).mapWith(Number) }).from(issues),
+      db
+        .select({
+          total: count(),
+          succeeded:
+            sql<number>`count(*) filter (where ${events.data}->>'success' = 'true')`.mapWith(
+              Number,
+            ),
+        })
+        .from(events)
+        .where(eq(events.type, 'fix_outcome')),
+      db
+        .select({ total: sum(reports.faultCount).mapWith(Number) })
+        .from(reports)
+        .where(gt(reports.receivedAt, new Date(now - 60_000))),
+      db
+        .select({ total: count() })
+        .from(issues)
+        .where(
+          and(
+            eq(issues.severity, 'critical'),
+            gt(issues.lastSeen, new Date(now - CRITICAL_WINDOW_MS)),
           ),
-        healthyServices:
-          sql<number>`count(distinct ${agents.service}) filter (where ${agents.agent} = 'backend' and ${agents.lastSeen} > ${online.toISOString()}::timestamptz and ${agents.healthy} is not false)`.mapWith(
-            Number,
-          ),
-      })
-      .from(agents),
-    db.select({ total: sum(issues.count).mapWith(Number) }).from(issues),
-    db
-      .select({
-        total: count(),
-        succeeded: sql<number>`count(*) filter (where ${events.data}->>'success' = 'true')`.mapWith(
-          Number,
         ),
-      })
-      .from(events)
-      .where(eq(events.type, 'fix_outcome')),
-    db
-      .select({ total: sum(reports.faultCount).mapWith(Number) })
-      .from(reports)
-      .where(gt(reports.receivedAt, new Date(now - 60_000))),
-    db
-      .select({ total: count() })
-      .from(issues)
-      .where(
-        and(
-          eq(issues.severity, 'critical'),
-          gt(issues.lastSeen, new Date(now - CRITICAL_WINDOW_MS)),
-        ),
-      ),
-    db.select().from(reports).orderBy(desc(reports.receivedAt)).limit(10),
-    db.select().from(decisions).orderBy(desc(decisions.createdAt)).limit(10),
-    db.select().from(issues).orderBy(desc(issues.count)).limit(10),
-  ]);
+      db.select().from(reports).orderBy(desc(reports.receivedAt)).limit(10),
+      db.select().from(issues).orderBy(desc(issues.count)).limit(10),
+    ]);
   const fixes = fixFigures[0] ?? { total: 0, succeeded: 0 };
   return {
     agentsOnline: agentFigures[0]?.online ?? 0,
@@ -151,7 +127,8 @@ export async function getStatus(db: Db, uptime: number, now = Date.now()): Promi
     totalFixes: fixes.total,
     criticalIssues: critical[0]?.total ?? 0,
     recentReports: recentReports.map(toReportSummary),
-    recentDecisions: recentDecisions.map(toDecision),
+    // Nothing writes decisions until the collector decides; then this lists the latest.
+    recentDecisions: [],
     errorPatterns: patterns.map((row) => ({
       fingerprint: row.fingerprint,
       kind: row.kind,

@@ -1,8 +1,11 @@
 import { z } from 'zod';
+import { STRATEGY_NAMES } from '../strategies.js';
+import { ERROR_KINDS } from '../taxonomy.js';
 import { checkedData } from './json.js';
 
 const text = z.string().max(2_048);
 const count = z.number().finite();
+const errorKindSchema = z.enum(ERROR_KINDS);
 
 /** `data` of an `error` event: where it was caught. Unknown keys are kept. */
 export const errorDataSchema = checkedData({
@@ -49,21 +52,42 @@ export const healthCheckDataSchema = checkedData({
   service: text.optional(),
 });
 
+const strategy = z.enum(STRATEGY_NAMES);
+const fixLinks = {
+  commandId: text.optional().meta({
+    description: 'The command this fix carried out; absent when the agent fixed on its own.',
+  }),
+  decisionId: text.optional(),
+  local: z.boolean().optional().meta({
+    description: 'True when the agent chose the fix itself (local autonomy).',
+  }),
+  customName: text.optional().meta({ description: 'For `custom`: the configured fix.' }),
+};
+
 /** `data` of a `fix_attempt` event: a fix an agent started. */
 export const fixAttemptDataSchema = checkedData({
-  strategy: text.optional(),
-  fingerprint: text.optional().meta({ description: 'The issue the fix is for.' }),
+  strategy,
+  fingerprint: text.meta({ description: 'The issue the fix is for.' }),
+  kind: errorKindSchema.optional(),
   attempt: count.optional(),
-  decisionId: text.optional(),
+  ...fixLinks,
 });
 
 /** `data` of a `fix_outcome` event: whether a fix worked, as the agent verified it. */
 export const fixOutcomeDataSchema = checkedData({
-  strategy: text.optional(),
-  fingerprint: text.optional(),
-  success: z.boolean().optional(),
+  strategy,
+  fingerprint: text.meta({ description: 'The issue the fix was for.' }),
+  kind: errorKindSchema.optional(),
+  success: z.boolean().meta({
+    description:
+      'True only when the agent verified it: the retried request succeeded, the check passes again.',
+  }),
+  verifiedBy: text.optional().meta({
+    description: 'How it was verified: a check name, `request`, `absence`, …',
+  }),
   durationMs: count.optional(),
-  decisionId: text.optional(),
+  detail: text.optional().meta({ description: 'Why it failed or what it did, for people.' }),
+  ...fixLinks,
 });
 
 /** The `data` schema of each event type. */
@@ -84,3 +108,5 @@ export type NetworkData = z.infer<typeof networkDataSchema>;
 export type HealthCheckData = z.infer<typeof healthCheckDataSchema>;
 /** `data` of a `fix_outcome` event. */
 export type FixOutcomeData = z.infer<typeof fixOutcomeDataSchema>;
+/** `data` of a `fix_attempt` event. */
+export type FixAttemptData = z.infer<typeof fixAttemptDataSchema>;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import { LIMITS } from '../limits.js';
 import { ERROR_KINDS, EVENT_TYPES, type EventType, SEVERITIES } from '../taxonomy.js';
 import { EVENT_DATA_SCHEMAS } from './event-data.js';
-import { LIMITS } from './limits.js';
 
 /** An event type. */
 export const eventTypeSchema = z.enum(EVENT_TYPES);
@@ -49,6 +49,9 @@ function eventUnion<Extra extends z.ZodRawShape>(extra: Extra) {
       ...commonFields,
       data: EVENT_DATA_SCHEMAS[type].optional(),
     });
+  // A fix event names its strategy and issue in `data`, so there it is required.
+  const fix = <T extends 'fix_attempt' | 'fix_outcome'>(type: T) =>
+    z.object({ ...extra, type: z.literal(type), ...commonFields, data: EVENT_DATA_SCHEMAS[type] });
   return z.discriminatedUnion('type', [
     member('error'),
     member('network'),
@@ -56,8 +59,8 @@ function eventUnion<Extra extends z.ZodRawShape>(extra: Extra) {
     member('ui'),
     member('performance'),
     member('health_check'),
-    member('fix_attempt'),
-    member('fix_outcome'),
+    fix('fix_attempt'),
+    fix('fix_outcome'),
   ]);
 }
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LIMITS } from './limits.js';
+import { LIMITS } from '../limits.js';
 
 /** Problem found in a JSON tree, or undefined when it fits the limits. */
 function checkTree(root: unknown): string | undefined {

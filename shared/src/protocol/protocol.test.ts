@@ -49,11 +49,24 @@ describe('report schema', () => {
     ],
     [
       'a fix attempt',
-      { ...base, type: 'fix_attempt', data: { strategy: 'retry_request', attempt: 1 } },
+      {
+        ...base,
+        type: 'fix_attempt',
+        data: { strategy: 'retry_request', fingerprint: 'abc', attempt: 1 },
+      },
     ],
     [
       'a fix outcome',
-      { ...base, type: 'fix_outcome', data: { strategy: 'retry_request', success: true } },
+      {
+        ...base,
+        type: 'fix_outcome',
+        data: {
+          strategy: 'reconnect_database',
+          fingerprint: 'abc',
+          success: true,
+          commandId: 'c-1',
+        },
+      },
     ],
     ['unknown data keys (kept)', { ...base, type: 'error', data: { custom: { nested: [1, 2] } } }],
     [
@@ -85,8 +98,23 @@ describe('report schema', () => {
     ],
     [
       'success that is not a boolean',
-      { ...base, type: 'fix_outcome', data: { success: 'yes' } },
+      {
+        ...base,
+        type: 'fix_outcome',
+        data: { strategy: 'retry_request', fingerprint: 'a', success: 'yes' },
+      },
       'events.0.data.success',
+    ],
+    [
+      'a fix outcome without its success flag',
+      { ...base, type: 'fix_outcome', data: { strategy: 'retry_request', fingerprint: 'a' } },
+      'events.0.data.success',
+    ],
+    ['a fix outcome without data', { ...base, type: 'fix_outcome' }, 'events.0.data'],
+    [
+      'a fix for a strategy outside the catalog',
+      { ...base, type: 'fix_attempt', data: { strategy: 'rm_rf', fingerprint: 'a' } },
+      'events.0.data.strategy',
     ],
     [
       'a fingerprint with spaces',

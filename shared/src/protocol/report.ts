@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { LIMITS } from '../limits.js';
+import { commandSchema } from './command.js';
 import { eventSchema, legacyEventSchema } from './event.js';
-import { LIMITS } from './limits.js';
 
 /** Which side of the app an agent watches. */
 export const agentTypeSchema = z.enum(['frontend', 'backend']);
@@ -11,7 +12,10 @@ const name = z.string().min(1).max(LIMITS.maxNameLength);
 
 const envelopeFields = {
   agent: agentTypeSchema,
-  protocolVersion: z.number().int().min(1).optional(),
+  protocolVersion: z.number().int().min(1).optional().meta({
+    description:
+      'The protocol version the agent speaks; absent means 1. A newer major version than the collector knows is refused with 400.',
+  }),
   service: name.optional().meta({ description: 'The service or site the agent watches.' }),
   sessionId: name.optional(),
   url: z.string().max(LIMITS.maxUrlLength).optional(),
@@ -44,6 +48,10 @@ export const reportAckSchema = z
   .object({
     accepted: z.number().int().min(0),
     duplicates: z.number().int().min(0),
+    commands: z.array(commandSchema).optional().meta({
+      description:
+        "Recommendations for a frontend agent: fixes the collector decided for this report's issues, applied under the agent's own guards.",
+    }),
   })
   .meta({ id: 'ReportAck' });
 /** The answer to an accepted report. */

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import {
+  checkParams,
+  isStrategyName,
+  RISK_LEVELS,
+  riskRank,
+  STRATEGIES,
+  STRATEGY_NAMES,
+  strategyFits,
+} from './index.js';
+
+describe('the strategy catalog', () => {
+  it('describes every strategy under its own name, with a budget and a target', () => {
+    for (const name of STRATEGY_NAMES) {
+      const strategy = STRATEGIES[name];
+      expect(strategy.name).toBe(name);
+      expect(strategy.targets.length).toBeGreaterThan(0);
+      expect(RISK_LEVELS).toContain(strategy.risk);
+      expect(strategy.budget.max).toBeGreaterThan(0);
+      expect(strategy.budget.windowMs).toBeGreaterThan(0);
+    }
+    expect(Object.keys(STRATEGIES).sort()).toEqual([...STRATEGY_NAMES].sort());
+  });
+
+  it('knows its names and nothing else', () => {
+    expect(isStrategyName('restart_service')).toBe(true);
+    expect(isStrategyName('rm_rf')).toBe(false);
+    expect(isStrategyName('__proto__')).toBe(false);
+    expect(isStrategyName(undefined)).toBe(false);
+  });
+
+  it.each([
+    ['restart_service', 'service', true],
+    ['restart_service', 'page', false],
+    ['reload_page', 'page', true],
+    ['reload_page', 'service', false],
+    ['notify_admin', 'collector', true],
+    ['report_only', 'page', true],
+  ] as const)('%s fits %s: %s', (strategy, target, fits) => {
+    expect(strategyFits(strategy, target)).toBe(fits);
+  });
+
+  it('orders risks', () => {
+    expect(riskRank('safe')).toBeLessThan(riskRank('moderate'));
+    expect(riskRank('moderate')).toBeLessThan(riskRank('disruptive'));
+    expect(riskRank(STRATEGIES.restart_service.risk)).toBe(2);
+  });
+
+  it.each([
+    ['retry_request', { maxAttempts: 3 }, undefined],
+    ['retry_request', undefined, undefined],
+    ['custom', { name: 'flush-queue' }, undefined],
+    ['custom', {}, 'custom needs "name"'],
+    ['retry_request', { maxAttempts: 50 }, 'maxAttempts must be at most 5'],
+    ['retry_request', { maxAttempts: '3' }, 'maxAttempts must be a number'],
+    ['reload_page', { url: 'https://evil.example' }, 'reload_page takes no parameter "url"'],
+    ['reload_page', [], 'params must be an object'],
+    ['scale_out', { replicas: Number.NaN }, 'replicas must be finite'],
+  ] as const)('checks %s params %j', (strategy, params, problem) => {
+    expect(checkParams(strategy, params)).toBe(problem);
+  });
+});
