@@ -10,7 +10,12 @@ import {
   severityOf,
 } from '@selfheal/shared';
 import type { AgentType, Event, LegacyReport, Report } from '@selfheal/shared/protocol';
-import { LIMITS, legacyReportSchema, reportSchema } from '@selfheal/shared/protocol';
+import {
+  LIMITS,
+  legacyReportSchema,
+  PROTOCOL_VERSION,
+  reportSchema,
+} from '@selfheal/shared/protocol';
 import { fromZodError, ProblemError } from '../errors.js';
 
 /** An event ready to store: classified, fingerprinted and scrubbed. */
@@ -59,11 +64,22 @@ export function parseReport(body: unknown, now: number): Report {
   if ('events' in body || !('event' in body)) {
     const result = reportSchema.safeParse(body);
     if (!result.success) throw fromZodError(result.error);
-    return result.data;
+    return checkVersion(result.data);
   }
   const result = legacyReportSchema.safeParse(body);
   if (!result.success) throw fromZodError(result.error);
-  return fromLegacy(result.data, now);
+  return checkVersion(fromLegacy(result.data, now));
+}
+
+function checkVersion(report: Report): Report {
+  const version = report.protocolVersion ?? 1;
+  if (version <= PROTOCOL_VERSION) return report;
+  throw new ProblemError({
+    status: 400,
+    title: 'Unsupported protocol version',
+    detail: `this collector speaks protocol version ${PROTOCOL_VERSION}; the report uses version ${version}`,
+    errors: [{ field: 'protocolVersion', message: `at most ${PROTOCOL_VERSION}` }],
+  });
 }
 
 function fromLegacy(legacy: LegacyReport, now: number): Report {
