@@ -1,15 +1,5 @@
 import { memoize } from './memo.js';
-import type { ErrorKind, EventType } from './taxonomy.js';
-
-/** What `fingerprint` reads from an event. */
-export type FingerprintInput = {
-  type: EventType;
-  kind?: ErrorKind;
-  message?: string;
-  stack?: string;
-  url?: string;
-  data?: Record<string, unknown>;
-};
+import type { EventFacts } from './taxonomy.js';
 
 const MAX_MESSAGE = 2048;
 const MAX_NORMALIZED = 512;
@@ -57,7 +47,7 @@ const SKIPPED_FILE =
   /^(?:node:|internal\/|native$|<anonymous>$|\[native code\]$)|\/@selfheal\/|^(?:chrome|moz|safari(?:-web)?)-extension:/i;
 
 /** A 16-hex-char hash that groups events describing the same fault at the same place. */
-export function fingerprint(input: FingerprintInput): string {
+export function fingerprint(input: EventFacts): string {
   return hash64([input.type, input.kind ?? '', ...identity(input)].join('\u001f'));
 }
 
@@ -211,7 +201,7 @@ function hash64(text: string): string {
 const normalizedMessage = memoize(normalizeMessage);
 const cachedTopFrame = memoize(topFrame, 1_000, 16_384);
 
-function identity(input: FingerprintInput): string[] {
+function identity(input: EventFacts): string[] {
   const data = input.data ?? {};
   const message = normalizedMessage(input.message ?? '');
   switch (input.type) {

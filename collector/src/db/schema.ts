@@ -1,4 +1,4 @@
-import type { ErrorKind, EventType, Severity } from '@selfheal/shared';
+import { type ErrorKind, type EventType, FIX_EVENT_TYPES, type Severity } from '@selfheal/shared';
 import type { AgentType, Decision } from '@selfheal/shared/protocol';
 import { sql } from 'drizzle-orm';
 import {
@@ -83,7 +83,7 @@ export const events = pgTable(
     // Only fix events are looked up by type; indexing every fault would slow ingest for nothing.
     index('events_fixes')
       .on(t.type, t.receivedAt)
-      .where(sql`${t.type} in ('fix_attempt', 'fix_outcome')`),
+      .where(sql`${t.type} in (${sql.raw(FIX_EVENT_TYPES.map((type) => `'${type}'`).join(', '))})`),
   ],
 );
 
