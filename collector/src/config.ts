@@ -25,6 +25,8 @@ export interface CollectorConfig {
   rateLimitPerSecond: number;
   /** Events a project may send at once before the rate applies. */
   rateLimitBurst: number;
+  /** Days of raw events (and reports) kept; issues keep their counts. */
+  retentionDays: number;
   /** How long issue and agent figures may wait before they are folded into their rows. */
   aggregateDelayMs: number;
 }
@@ -41,6 +43,7 @@ export const defaultConfig = {
   rateLimitPerSecond: 0,
   rateLimitBurst: 10_000,
   aggregateDelayMs: 200,
+  retentionDays: 14,
 } as const satisfies Partial<CollectorConfig>;
 
 const count = (fallback: number, min = 1) => z.coerce.number().int().min(min).default(fallback);
@@ -64,6 +67,7 @@ const envSchema = z.object({
   INGEST_RATE_LIMIT: count(defaultConfig.rateLimitPerSecond, 0),
   INGEST_RATE_BURST: count(defaultConfig.rateLimitBurst),
   AGGREGATE_DELAY_MS: count(defaultConfig.aggregateDelayMs, 0),
+  RETENTION_DAYS: count(defaultConfig.retentionDays),
 });
 
 /** Reads the configuration from environment variables; throws naming each bad one. */
@@ -96,5 +100,6 @@ export function fromEnv(env: Record<string, string | undefined>): CollectorConfi
     rateLimitPerSecond: e.INGEST_RATE_LIMIT,
     rateLimitBurst: e.INGEST_RATE_BURST,
     aggregateDelayMs: e.AGGREGATE_DELAY_MS,
+    retentionDays: e.RETENTION_DAYS,
   };
 }
