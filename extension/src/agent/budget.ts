@@ -1,9 +1,9 @@
-import { STRATEGY_RULES, type StrategyName } from '@selfheal/shared';
+import { PAGE_STRATEGY_RULES, type PageStrategyName } from '@selfheal/shared';
 
 /** How many runs of each strategy each fingerprint has left. */
 export interface Budgets {
   /** Spends one run of `strategy` for `fingerprint`; false when its window's budget is spent. */
-  take(strategy: StrategyName, fingerprint: string): boolean;
+  take(strategy: PageStrategyName, fingerprint: string): boolean;
 }
 
 const MAX_KEYS = 1_000;
@@ -13,7 +13,7 @@ export function createBudgets(now: () => number): Budgets {
   const runs = new Map<string, number[]>();
   return {
     take(strategy, fingerprint) {
-      const { max, windowMs } = STRATEGY_RULES[strategy].budget;
+      const { max, windowMs } = PAGE_STRATEGY_RULES[strategy].budget;
       const key = `${strategy}\u001f${fingerprint}`;
       const at = now();
       const recent = (runs.get(key) ?? []).filter((t) => at - t < windowMs);
