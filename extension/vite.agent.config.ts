@@ -1,6 +1,10 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 
+/** Properties the standalone build renames (see `mangle` below). */
+const INTERNAL_PROPERTIES =
+  /^(?:replaying|clearTimer|setTimer|pageAborted|growthBytes|headerNames|replayable|intervalMs|startFix|finish|budgets|book|retries|started|attempt|recordFault|recordFix|finishFix|enqueue|onFault|safe|win|random|openArgs|retryFor|onFailure|onEnd|isOwn|usedBytes|limitBytes|setHistorySize|snapshot|resume|take|nextId|pageUrl|onCommands|idempotencyKey|fix|base|delay)$/;
+
 /** The standalone agent: one IIFE file, `dist/agent/frontend-agent.js`, for sites to embed. */
 export default defineConfig({
   resolve: { conditions: ['@selfheal/source'] },
@@ -10,7 +14,14 @@ export default defineConfig({
     target: 'es2020',
     // Terser's two passes gzip about 230 B smaller than the default minifier on this file.
     minify: 'terser',
-    terserOptions: { ecma: 2020, compress: { passes: 2 } },
+    terserOptions: {
+      ecma: 2020,
+      compress: { passes: 2 },
+      // Property names that never leave the agent (its context, fix handles, XHR state) are
+      // shortened. None is read by the page, the wire, sessionStorage or the shared code, and
+      // DOM and built-in names stay reserved (terser's default).
+      mangle: { properties: { regex: INTERNAL_PROPERTIES } },
+    },
     // Terser is slow on purpose; no warning about the time it takes.
     rolldownOptions: { checks: { bundlerTimings: false } },
     sourcemap: false,
