@@ -8,7 +8,7 @@ export async function clearCacheStorage(ctx: AgentContext, command: PageCommand)
   const fix = ctx.startFix({ strategy: 'clear_cache', fingerprint: command.fingerprint, command });
   const caches = (ctx.win as { caches?: CacheStorage }).caches;
   if (!caches) {
-    fix.finish(false, 'cache_storage', 'this page has no Cache Storage (not a secure context)');
+    fix.finish(false, 'cache_storage', 'no Cache Storage here');
     return false;
   }
   try {
@@ -20,11 +20,11 @@ export async function clearCacheStorage(ctx: AgentContext, command: PageCommand)
     fix.finish(
       cleared,
       'cache_storage',
-      cleared ? `cleared ${names.length} cache(s)` : 'a cache was still there afterwards',
+      cleared ? `cleared ${names.length} cache(s)` : 'a cache remained',
     );
     return cleared;
   } catch (error) {
-    fix.finish(false, 'cache_storage', `clearing failed: ${String(error).slice(0, 200)}`);
+    fix.finish(false, 'cache_storage', `failed: ${String(error).slice(0, 200)}`);
     return false;
   }
 }

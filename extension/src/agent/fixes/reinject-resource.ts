@@ -47,9 +47,9 @@ export function createReinjectFix(ctx: AgentContext): ReinjectFix {
     own.add(copy);
     const fix = ctx.startFix({ strategy: 'reinject_resource', fingerprint, kind, command });
     copy.addEventListener('load', () =>
-      fix.finish(true, 'load', 'the file loaded on the second try'),
+      fix.finish(true, 'load', 'loaded again'),
     );
-    copy.addEventListener('error', () => fix.finish(false, 'load', 'the file failed again'));
+    copy.addEventListener('error', () => fix.finish(false, 'load', 'failed again'));
     if (original.isConnected) original.after(copy);
     else (doc.head ?? doc.documentElement).appendChild(copy);
     return true;

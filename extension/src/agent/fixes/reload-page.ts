@@ -107,8 +107,8 @@ export function createReloadFix(ctx: AgentContext): ReloadFix {
             gone,
             'absence',
             gone
-              ? `the fault did not come back within ${windowMs} ms of the reload`
-              : 'the fault came back after the reload',
+              ? `not seen ${windowMs} ms after reload`
+              : 'came back after reload',
           ),
         );
       }

@@ -83,20 +83,20 @@ export function waitTooLong(
   plan.fix.finish(
     false,
     'request',
-    `Retry-After of ${Math.round(retryAfter / 1000)} s is too long`,
+    `Retry-After ${Math.round(retryAfter / 1000)} s too long`,
   );
   return true;
 }
 
 /** Ends the retry fix as failed: the last attempt answered `status` (0: no answer). */
 export function stillFailing(plan: RetryPlan, status: number): void {
-  const last = status ? `HTTP ${status}` : 'a network error';
-  plan.fix.finish(false, 'request', `still failing after the retries: ${last}`);
+  const last = status ? `HTTP ${status}` : 'network error';
+  plan.fix.finish(false, 'request', `still failing: ${last}`);
 }
 
 /** Ends the retry fix as verified: retry number `retry` succeeded. */
 export function succeeded(plan: RetryPlan, retry: number): void {
-  plan.fix.finish(true, 'request', `succeeded on retry ${retry} of ${plan.retries}`);
+  plan.fix.finish(true, 'request', `ok on retry ${retry}/${plan.retries}`);
 }
 
 /**
@@ -127,7 +127,7 @@ export function createRetryHandler(
       if (waitTooLong(ctx, plan, retryAfter)) return give(outcome);
       discard(outcome);
       if (!(await sleep(ctx, retryDelay(retry, plan.base, retryAfter, ctx.random), call.signal))) {
-        plan.fix.finish(false, 'request', 'the page aborted the request');
+        plan.fix.finish(false, 'request', 'page aborted');
         return Promise.reject(call.signal?.reason ?? new DOMException('Aborted', 'AbortError'));
       }
       outcome = await settle(attempt());
