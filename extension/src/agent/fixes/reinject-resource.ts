@@ -46,9 +46,7 @@ export function createReinjectFix(ctx: AgentContext): ReinjectFix {
     else (copy as HTMLLinkElement).href = url;
     own.add(copy);
     const fix = ctx.startFix({ strategy: 'reinject_resource', fingerprint, kind, command });
-    copy.addEventListener('load', () =>
-      fix.finish(true, 'load', 'loaded again'),
-    );
+    copy.addEventListener('load', () => fix.finish(true, 'load', 'loaded again'));
     copy.addEventListener('error', () => fix.finish(false, 'load', 'failed again'));
     if (original.isConnected) original.after(copy);
     else (doc.head ?? doc.documentElement).appendChild(copy);

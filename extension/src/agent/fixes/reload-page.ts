@@ -106,9 +106,7 @@ export function createReloadFix(ctx: AgentContext): ReloadFix {
           fix.finish(
             gone,
             'absence',
-            gone
-              ? `not seen ${windowMs} ms after reload`
-              : 'came back after reload',
+            gone ? `not seen ${windowMs} ms after reload` : 'came back after reload',
           ),
         );
       }

@@ -2,14 +2,18 @@ import type { PageCommand } from '@selfheal/shared';
 import { isIdempotent, isRetryableStatus, parseRetryAfter, retryDelay } from '../backoff.js';
 import type { AgentContext, FixHandle } from '../context.js';
 import type { FetchCall, FetchHandler } from '../instrument/fetch.js';
-import type { AgentEvent } from '../types.js';
 
 type Settled = { response: Response; error?: undefined } | { response?: undefined; error: unknown };
 
-/** What a failed request looked like, as a `network` event reports it. */
-export interface NetworkFailure {
+/** A request as the retry fix sees it, from fetch or XHR. */
+export interface RetryRequest {
   method: string;
   url: string;
+}
+
+/** How one attempt of a request ended, as a `network` event reports it. */
+export interface AttemptResult {
+  /** 0 when no answer came back. */
   status: number;
   durationMs: number;
   errorText?: string | undefined;
@@ -17,183 +21,153 @@ export interface NetworkFailure {
   retryAfter?: string | null | undefined;
 }
 
-/** Records a failed request (network error, timeout, 4xx or 5xx) as a `network` fault. */
-export function reportNetworkFault(
-  ctx: AgentContext,
-  failure: NetworkFailure,
-): AgentEvent | undefined {
-  const data: Record<string, unknown> = {
-    method: failure.method,
-    url: failure.url,
-    status: failure.status,
-    durationMs: Math.round(failure.durationMs),
-  };
-  if (failure.errorText) data.errorText = failure.errorText;
-  if (failure.timedOut) data.timedOut = true;
-  const retryAfter = parseRetryAfter(failure.retryAfter, ctx.now());
-  if (retryAfter !== undefined) data.retryAfter = Math.round(retryAfter / 1_000);
-  const what = failure.status ? `HTTP ${failure.status}` : (failure.errorText ?? 'network error');
-  return ctx.fault({
-    type: 'network',
-    message: `${failure.method} ${failure.url} failed: ${what}`,
-    url: failure.url,
-    data,
-  });
-}
-
-/** A retry under way: its fix and its parameters (the catalog's, or a recommendation's). */
-export interface RetryPlan {
-  fix: FixHandle;
-  retries: number;
-  base: number;
+/** What the agent does with the attempts of a request (fetch and XHR alike). */
+export interface RetryHooks<R extends RetryRequest> {
+  /**
+   * An attempt failed (status ≥ 400 or no answer). Returns the delay before the agent sends the
+   * request again (the page does not see this attempt), or undefined to hand it to the page.
+   */
+  onFailure(request: R, result: AttemptResult, attempt: number): number | undefined;
+  /** The page saw the request end with `result` after `attempt` attempts. */
+  onEnd(request: R, result: AttemptResult, attempt: number): void;
 }
 
 /**
- * Reports a failed request and, when auto-fix is on, it may be retried and the strategy's budget
- * allows, starts the retry fix. Undefined when the request is left as it failed.
+ * The retry fix: the first failure of a request is reported as a `network` fault; when auto-fix
+ * is on, `canRepeat(request)` (idempotent, and its body can be sent again) and the strategy's
+ * budget allows, the request is retried with backoff. `recommendation` finds a collector command
+ * for the fingerprint, whose parameters then apply.
  */
-export function beginRetry(
+export function createRetryHooks<R extends RetryRequest>(
   ctx: AgentContext,
   recommendation: (fingerprint: string) => PageCommand | undefined,
-  failure: NetworkFailure,
-  retryable: boolean,
-): RetryPlan | undefined {
-  const fault = reportNetworkFault(ctx, failure);
-  const config = ctx.config();
-  const fingerprint = fault?.fingerprint;
-  if (!fingerprint || !config.autoFixEnabled || !retryable) return undefined;
-  const command = recommendation(fingerprint);
-  const retries = Number(command?.params.maxAttempts ?? config.retryMaxAttempts);
-  const base = Number(command?.params.baseDelayMs ?? config.retryBaseDelayMs);
-  if (retries < 1 || !ctx.budgets.take('retry_request', fingerprint)) return undefined;
-  const fix = ctx.startFix({ strategy: 'retry_request', fingerprint, kind: fault?.kind, command });
-  return { fix, retries, base };
-}
+  canRepeat: (request: R) => boolean,
+): RetryHooks<R> {
+  const plans = new WeakMap<R, { fix: FixHandle; retries: number; base: number }>();
+  const retryable = (request: R, result: AttemptResult) =>
+    canRepeat(request) && (result.status === 0 || isRetryableStatus(result.status));
+  const finish = (request: R, success: boolean, detail: string) =>
+    plans.get(request)?.fix.finish(success, 'request', detail);
 
-/**
- * Ends the retry fix when the server asks for a longer wait than `retryMaxDelayMs`: the page then
- * gets the failure as it came. True when it did.
- */
-export function waitTooLong(
-  ctx: AgentContext,
-  plan: RetryPlan,
-  retryAfter: number | undefined,
-): boolean {
-  if (retryAfter === undefined || retryAfter <= ctx.config().retryMaxDelayMs) return false;
-  plan.fix.finish(
-    false,
-    'request',
-    `Retry-After ${Math.round(retryAfter / 1000)} s too long`,
-  );
-  return true;
-}
-
-/** Ends the retry fix as failed: the last attempt answered `status` (0: no answer). */
-export function stillFailing(plan: RetryPlan, status: number): void {
-  const last = status ? `HTTP ${status}` : 'network error';
-  plan.fix.finish(false, 'request', `still failing: ${last}`);
-}
-
-/** Ends the retry fix as verified: retry number `retry` succeeded. */
-export function succeeded(plan: RetryPlan, retry: number): void {
-  plan.fix.finish(true, 'request', `ok on retry ${retry}/${plan.retries}`);
+  return {
+    onFailure(request, result, attempt) {
+      const config = ctx.config();
+      if (attempt === 1) {
+        const data: Record<string, unknown> = {
+          method: request.method,
+          url: request.url,
+          status: result.status,
+          durationMs: Math.round(result.durationMs),
+        };
+        if (result.errorText) data.errorText = result.errorText;
+        if (result.timedOut) data.timedOut = true;
+        const retryAfter = parseRetryAfter(result.retryAfter, ctx.now());
+        if (retryAfter !== undefined) data.retryAfter = Math.round(retryAfter / 1_000);
+        const what = result.status
+          ? `HTTP ${result.status}`
+          : (result.errorText ?? 'network error');
+        const fault = ctx.fault({
+          type: 'network',
+          message: `${request.method} ${request.url} failed: ${what}`,
+          url: request.url,
+          data,
+        });
+        const fingerprint = fault?.fingerprint;
+        if (!fingerprint || !config.autoFixEnabled || !retryable(request, result)) return undefined;
+        const command = recommendation(fingerprint);
+        const retries = Number(command?.params.maxAttempts ?? config.retryMaxAttempts);
+        const base = Number(command?.params.baseDelayMs ?? config.retryBaseDelayMs);
+        if (retries < 1 || !ctx.budgets.take('retry_request', fingerprint)) return undefined;
+        const fix = ctx.startFix({
+          strategy: 'retry_request',
+          fingerprint,
+          kind: fault.kind,
+          command,
+        });
+        plans.set(request, { fix, retries, base });
+      }
+      const plan = plans.get(request);
+      if (!plan) return undefined;
+      if (!retryable(request, result) || attempt > plan.retries) {
+        finish(
+          request,
+          false,
+          `still failing: ${result.status ? `HTTP ${result.status}` : 'network error'}`,
+        );
+        return undefined;
+      }
+      const retryAfter = parseRetryAfter(result.retryAfter, ctx.now());
+      // A server asking for a longer wait than `retryMaxDelayMs` gets its failure to the page.
+      if (retryAfter !== undefined && retryAfter > config.retryMaxDelayMs) {
+        finish(request, false, `Retry-After ${Math.round(retryAfter / 1_000)} s too long`);
+        return undefined;
+      }
+      return retryDelay(attempt, plan.base, retryAfter, ctx.random);
+    },
+    onEnd(request, result, attempt) {
+      if (result.status && result.status < 400) {
+        finish(request, true, `ok on retry ${attempt - 1}/${plans.get(request)?.retries}`);
+      } else finish(request, false, 'page aborted');
+    },
+  };
 }
 
 /**
  * The fetch handler that reports failed requests and retries idempotent ones with backoff, so
- * the page's call resolves with the eventual success. `recommendation` finds a collector command
- * for the fingerprint, whose parameters then apply.
+ * the page's call resolves with the eventual success.
  */
 export function createRetryHandler(
   ctx: AgentContext,
   recommendation: (fingerprint: string) => PageCommand | undefined,
 ): FetchHandler {
+  const hooks = createRetryHooks<FetchCall>(
+    ctx,
+    recommendation,
+    (call) => call.replayable && isIdempotent(call.method, call.idempotencyKey),
+  );
   return async (call, attempt) => {
     const started = ctx.now();
-    let outcome = await settle(attempt());
-    if (!isFailure(call, outcome)) return give(outcome);
-
-    let plan: RetryPlan | undefined;
-    try {
-      const failure = failureOf(call, outcome, ctx.now() - started);
-      plan = beginRetry(ctx, recommendation, failure, shouldRetry(call, outcome));
-    } catch {
-      ctx.book.metrics.internalErrors += 1;
-    }
-    if (!plan) return give(outcome);
-
-    for (let retry = 1; retry <= plan.retries; retry++) {
-      const retryAfter = parseRetryAfter(outcome.response?.headers.get('retry-after'), ctx.now());
-      if (waitTooLong(ctx, plan, retryAfter)) return give(outcome);
-      discard(outcome);
-      if (!(await sleep(ctx, retryDelay(retry, plan.base, retryAfter, ctx.random), call.signal))) {
-        plan.fix.finish(false, 'request', 'page aborted');
+    for (let n = 1; ; n++) {
+      const outcome: Settled = await attempt().then(
+        (response) => ({ response }),
+        (error: unknown) => ({ error }),
+      );
+      const { response, error } = outcome;
+      const give = () => (response ? response : Promise.reject(error));
+      // An error after the page aborted is the page's own doing, not a failure.
+      if (response ? response.status < 400 : call.signal?.aborted) {
+        if (n > 1) hooks.onEnd(call, { status: response?.status ?? 0, durationMs: 0 }, n);
+        return give();
+      }
+      let delay: number | undefined;
+      try {
+        delay = hooks.onFailure(call, failureOf(outcome, ctx.now() - started), n);
+      } catch {
+        ctx.book.metrics.internalErrors += 1;
+      }
+      if (delay === undefined) return give();
+      // Free the connection of an answer the page will never read.
+      response?.body?.cancel().catch(() => {});
+      if (!(await sleep(ctx, delay, call.signal))) {
+        hooks.onEnd(call, { status: 0, durationMs: 0 }, n);
         return Promise.reject(call.signal?.reason ?? new DOMException('Aborted', 'AbortError'));
       }
-      outcome = await settle(attempt());
-      if (!isFailure(call, outcome)) {
-        succeeded(plan, retry);
-        return give(outcome);
-      }
-      if (!shouldRetry(call, outcome)) break;
     }
-    stillFailing(plan, outcome.response?.status ?? 0);
-    return give(outcome);
   };
 }
 
-function settle(promise: Promise<Response>): Promise<Settled> {
-  return promise.then(
-    (response) => ({ response }),
-    (error: unknown) => ({ error }),
-  );
-}
-
-function give(outcome: Settled): Promise<Response> {
-  return outcome.response ? Promise.resolve(outcome.response) : Promise.reject(outcome.error);
-}
-
-function pageAborted(call: FetchCall, outcome: Settled): boolean {
-  return outcome.error !== undefined && call.signal?.aborted === true;
-}
-
-function isFailure(call: FetchCall, outcome: Settled): boolean {
-  if (outcome.response) return outcome.response.status >= 400;
-  return !pageAborted(call, outcome);
-}
-
-function shouldRetry(call: FetchCall, outcome: Settled): boolean {
-  if (!call.replayable || !isIdempotent(call.method, call.idempotencyKey)) return false;
-  if (outcome.response) return isRetryableStatus(outcome.response.status);
-  return !pageAborted(call, outcome);
-}
-
-function failureOf(call: FetchCall, outcome: Settled, durationMs: number): NetworkFailure {
-  if (outcome.response) {
-    return {
-      method: call.method,
-      url: call.url,
-      status: outcome.response.status,
-      durationMs,
-      retryAfter: outcome.response.headers.get('retry-after'),
-    };
+function failureOf({ response, error }: Settled, durationMs: number): AttemptResult {
+  if (response) {
+    return { status: response.status, durationMs, retryAfter: response.headers.get('retry-after') };
   }
-  const error = outcome.error as { name?: unknown; message?: unknown } | undefined;
-  const name = typeof error?.name === 'string' ? error.name : 'Error';
-  const message = typeof error?.message === 'string' ? error.message : String(outcome.error);
+  const { name, message } = (error ?? {}) as { name?: unknown; message?: unknown };
+  const type = typeof name === 'string' ? name : 'Error';
   return {
-    method: call.method,
-    url: call.url,
     status: 0,
     durationMs,
-    errorText: `${name}: ${message}`,
-    timedOut: name === 'TimeoutError',
+    errorText: `${type}: ${typeof message === 'string' ? message : String(error)}`,
+    timedOut: type === 'TimeoutError',
   };
-}
-
-function discard(outcome: Settled): void {
-  // Free the connection of an answer the page will never read.
-  outcome.response?.body?.cancel().catch(() => {});
 }
 
 /** Waits `ms`; false when the page's signal aborted meanwhile. */
