@@ -38,13 +38,13 @@ interface State {
   body: unknown;
   attempt: number;
   /** This attempt failed and will be retried: its events are hidden from the page. */
-  hidden: boolean;
+  hidden?: boolean;
   /** The agent is re-opening and re-sending: the events that causes are hidden too. */
-  replaying: boolean;
-  pageAborted: boolean;
-  result: XhrResult | undefined;
+  replaying?: boolean;
+  pageAborted?: boolean;
+  result?: XhrResult | undefined;
   /** Wait before the hidden attempt is sent again. */
-  delay: number;
+  delay?: number;
 }
 
 const EVENTS = [
@@ -108,7 +108,7 @@ export function instrumentXhr(
     if (state.replaying || (state.hidden && !state.pageAborted)) {
       event.stopImmediatePropagation();
       if (event.type === 'loadend' && state.hidden && !state.replaying) {
-        setTimer(() => resend(xhr, state), state.delay);
+        setTimer(() => resend(xhr, state), state.delay as number);
       }
       return;
     }
@@ -150,59 +150,44 @@ export function instrumentXhr(
       } catch {}
     }
   }
+  // Each method records what the agent needs to send the request again, then runs the native one.
+  const hook = <F extends (...args: never[]) => unknown>(
+    native: F,
+    before: (state: State | undefined, xhr: XMLHttpRequest, args: unknown[]) => void,
+  ) =>
+    markWrapper(function (this: XMLHttpRequest, ...args: unknown[]) {
+      const state = states.get(this);
+      if (!state?.replaying) before(state, this, args);
+      return (native as unknown as (...a: unknown[]) => unknown).apply(this, args);
+    }, native) as unknown as F;
   const proto = PatchedXhr.prototype as XMLHttpRequest;
-  proto.open = markWrapper(function (this: XMLHttpRequest, ...args: unknown[]) {
-    const state = states.get(this);
-    if (!state?.replaying) {
-      states.set(this, {
-        request: {
-          method: String(args[0] ?? 'GET').toUpperCase(),
-          url: String(args[1] ?? ''),
-          headerNames: [],
-          async: args[2] !== false,
-          started: 0,
-        },
-        openArgs: args,
-        headers: [],
-        body: null,
-        attempt: 1,
-        hidden: false,
-        replaying: false,
-        pageAborted: false,
-        result: undefined,
-        delay: 0,
-      });
-    }
-    return (open as (...a: unknown[]) => void).apply(this, args);
-  }, open) as typeof open;
-  proto.setRequestHeader = markWrapper(function (
-    this: XMLHttpRequest,
-    name: string,
-    value: string,
-  ) {
-    const state = states.get(this);
-    if (state && !state.replaying) {
-      state.headers.push([name, value]);
-      state.request.headerNames.push(String(name).toLowerCase());
-    }
-    return setRequestHeader.call(this, name, value);
-  }, setRequestHeader);
-  proto.send = markWrapper(function (
-    this: XMLHttpRequest,
-    body?: Document | XMLHttpRequestBodyInit | null,
-  ) {
-    const state = states.get(this);
-    if (state && !state.replaying) {
-      state.body = body ?? null;
-      state.request.started = Date.now();
-    }
-    return send.call(this, body);
-  }, send);
-  proto.abort = markWrapper(function (this: XMLHttpRequest) {
-    const state = states.get(this);
+  proto.open = hook(open, (_, xhr, args) =>
+    states.set(xhr, {
+      request: {
+        method: String(args[0] ?? 'GET').toUpperCase(),
+        url: String(args[1] ?? ''),
+        headerNames: [],
+        async: args[2] !== false,
+        started: 0,
+      },
+      openArgs: args,
+      headers: [],
+      body: null,
+      attempt: 1,
+    }),
+  );
+  proto.setRequestHeader = hook(setRequestHeader, (state, _, [name, value]) => {
+    state?.headers.push([name as string, value as string]);
+    state?.request.headerNames.push(String(name).toLowerCase());
+  });
+  proto.send = hook(send, (state, _, [body]) => {
+    if (!state) return;
+    state.body = body ?? null;
+    state.request.started = Date.now();
+  });
+  proto.abort = hook(abort, (state) => {
     if (state) state.pageAborted = true;
-    return abort.call(this);
-  }, abort);
+  });
 
   const target = win as { XMLHttpRequest?: typeof XMLHttpRequest };
   target.XMLHttpRequest = markWrapper(PatchedXhr, Native);
