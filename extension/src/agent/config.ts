@@ -1,5 +1,24 @@
 import type { AgentConfig } from './types.js';
 
+/** Each numeric setting as `[default, min, max]`: what it starts at and the range it is clamped to. */
+const NUMBERS = {
+  criticalSelectorDelayMs: [2_000, 0, 600_000],
+  retryMaxAttempts: [3, 0, 5],
+  retryBaseDelayMs: [1_000, 1, 30_000],
+  retryMaxDelayMs: [30_000, 0, 300_000],
+  batchSize: [20, 1, 500],
+  flushIntervalMs: [5_000, 50, 600_000],
+  maxBufferedEvents: [500, 1, 10_000],
+  rateLimitPerFingerprint: [10, 1, 10_000],
+  rateLimitWindowMs: [60_000, 1_000, 3_600_000],
+  longTaskThresholdMs: [200, 50, 60_000],
+  memoryGrowthBytes: [100 * 1024 * 1024, 1_048_576, 2 ** 40],
+  memoryIntervalMs: [30_000, 1_000, 3_600_000],
+  verifyWindowMs: [10_000, 100, 600_000],
+  historySize: [50, 1, 1_000],
+} satisfies { [K in keyof AgentConfig as AgentConfig[K] extends number ? K : never]: number[] };
+const LIMITS: Record<string, number[] | undefined> = NUMBERS;
+
 /** The configuration an agent starts with before its options are applied. */
 export const DEFAULT_CONFIG: Readonly<AgentConfig> = {
   collectorUrl: '',
@@ -8,38 +27,10 @@ export const DEFAULT_CONFIG: Readonly<AgentConfig> = {
   autoFixEnabled: true,
   reportingEnabled: true,
   criticalSelectors: [],
-  criticalSelectorDelayMs: 2_000,
   captureConsole: true,
-  retryMaxAttempts: 3,
-  retryBaseDelayMs: 1_000,
-  retryMaxDelayMs: 30_000,
-  batchSize: 20,
-  flushIntervalMs: 5_000,
-  maxBufferedEvents: 500,
-  rateLimitPerFingerprint: 10,
-  rateLimitWindowMs: 60_000,
-  longTaskThresholdMs: 200,
-  memoryGrowthBytes: 100 * 1024 * 1024,
-  memoryIntervalMs: 30_000,
-  verifyWindowMs: 10_000,
-  historySize: 50,
-};
-
-const NUMBER_LIMITS: Partial<Record<keyof AgentConfig, readonly [number, number]>> = {
-  criticalSelectorDelayMs: [0, 600_000],
-  retryMaxAttempts: [0, 5],
-  retryBaseDelayMs: [1, 30_000],
-  retryMaxDelayMs: [0, 300_000],
-  batchSize: [1, 500],
-  flushIntervalMs: [50, 600_000],
-  maxBufferedEvents: [1, 10_000],
-  rateLimitPerFingerprint: [1, 10_000],
-  rateLimitWindowMs: [1_000, 3_600_000],
-  longTaskThresholdMs: [50, 60_000],
-  memoryGrowthBytes: [1_048_576, 2 ** 40],
-  memoryIntervalMs: [1_000, 3_600_000],
-  verifyWindowMs: [100, 600_000],
-  historySize: [1, 1_000],
+  ...(Object.fromEntries(Object.entries(NUMBERS).map(([key, [value]]) => [key, value])) as {
+    [K in keyof typeof NUMBERS]: number;
+  }),
 };
 
 /**
@@ -52,9 +43,9 @@ export function mergeConfig(base: AgentConfig, partial: Partial<AgentConfig>): A
   for (const [key, value] of Object.entries(partial ?? {})) {
     if (!Object.hasOwn(DEFAULT_CONFIG, key) || value === undefined) continue;
     const current = (DEFAULT_CONFIG as unknown as Record<string, unknown>)[key];
-    const limits = NUMBER_LIMITS[key as keyof AgentConfig];
+    const limits = LIMITS[key];
     if (limits && typeof value === 'number' && Number.isFinite(value)) {
-      target[key] = Math.min(limits[1], Math.max(limits[0], value));
+      target[key] = Math.min(limits[2] as number, Math.max(limits[1] as number, value));
     } else if (key === 'criticalSelectors' && Array.isArray(value)) {
       target[key] = value.filter((s): s is string => typeof s === 'string' && s.length > 0);
     } else if (key === 'service' && (typeof value === 'string' || value === undefined)) {
