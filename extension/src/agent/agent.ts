@@ -18,6 +18,7 @@ import { instrumentErrors } from './instrument/onerror.js';
 import { instrumentResources } from './instrument/resource-errors.js';
 import { instrumentRejections } from './instrument/unhandled-rejection.js';
 import { instrumentXhr } from './instrument/xhr.js';
+import { listen } from './native.js';
 import { createReporter } from './reporter.js';
 import { createStatusBook } from './status.js';
 import type { Agent, AgentActivity, AgentEvent, AgentOptions } from './types.js';
@@ -123,6 +124,7 @@ export function startAgent(options: AgentOptions): Agent {
       data: { name: e.name, source, ...extra },
     });
 
+  const flushFinal = safe(() => void reporter.flush(true));
   cleanups.push(
     instrumentErrors(
       win,
@@ -155,21 +157,7 @@ export function startAgent(options: AgentOptions): Agent {
     ),
     instrumentFetch(win, createRetryHandler(ctx, commandsRunner.retryFor)),
     instrumentXhr(win, createXhrRetry(ctx, commandsRunner.retryFor), setTimer),
-    detectLongTasks(
-      win,
-      () => config.longTaskThresholdMs,
-      safe((durationMs) =>
-        ctx.fault({
-          type: 'performance',
-          message: `long task of ${Math.round(durationMs)} ms`,
-          data: {
-            metric: 'long_task',
-            value: Math.round(durationMs),
-            threshold: config.longTaskThresholdMs,
-          },
-        }),
-      ),
-    ),
+    detectLongTasks(ctx),
     detectMemory(
       win,
       {
@@ -186,31 +174,16 @@ export function startAgent(options: AgentOptions): Agent {
         }),
       ),
     ),
-    detectMissingSelectors(
-      win,
-      () => config.criticalSelectors,
-      () => config.criticalSelectorDelayMs,
-      { set: setTimer, clear: clearTimer },
-      safe((selector) =>
-        ctx.fault({
-          type: 'ui',
-          message: `critical element missing: ${selector}`,
-          data: { selector },
-        }),
-      ),
+    detectMissingSelectors(ctx),
+    listen(win, 'pagehide', flushFinal),
+    listen(
+      win.document,
+      'visibilitychange',
+      safe(() => {
+        if (win.document.visibilityState === 'hidden') void reporter.flush(true);
+      }),
     ),
   );
-
-  const onHidden = safe(() => {
-    if (win.document.visibilityState === 'hidden') void reporter.flush(true);
-  });
-  const onPageHide = safe(() => void reporter.flush(true));
-  win.document.addEventListener('visibilitychange', onHidden);
-  win.addEventListener('pagehide', onPageHide);
-  cleanups.push(() => {
-    win.document.removeEventListener('visibilitychange', onHidden);
-    win.removeEventListener('pagehide', onPageHide);
-  });
 
   safe(reload.resume)();
 

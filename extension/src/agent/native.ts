@@ -23,3 +23,14 @@ export function nativeFetch(win: typeof globalThis = globalThis): typeof fetch {
   const original = unwrap(win.fetch);
   return (input, init) => original.call(win, input, init);
 }
+
+/** Adds `listener` for `type` events on `target`; returns its removal. */
+export function listen(
+  target: EventTarget,
+  type: string,
+  listener: (event: never) => void,
+  options?: boolean | AddEventListenerOptions,
+): () => void {
+  target.addEventListener(type, listener as EventListener, options);
+  return () => target.removeEventListener(type, listener as EventListener, options);
+}

@@ -1,31 +1,36 @@
+import type { AgentContext } from '../context.js';
+import { listen } from '../native.js';
+
 /**
- * Once the page has loaded and `delayMs` more have passed, calls `handler` for each selector that
- * matches nothing (an invalid selector counts as missing). Returns the cancel.
+ * Once the page has loaded and `criticalSelectorDelayMs` more have passed, reports a `ui` fault for
+ * each critical selector that matches nothing (an invalid selector counts as missing). Returns the
+ * cancel.
  */
-export function detectMissingSelectors(
-  win: Window,
-  selectors: () => string[],
-  delayMs: () => number,
-  timers: { set: (fn: () => void, ms: number) => unknown; clear: (timer: unknown) => void },
-  handler: (selector: string) => void,
-): () => void {
+export function detectMissingSelectors(ctx: AgentContext): () => void {
+  const { win } = ctx;
   let timer: unknown;
   const check = () => {
-    for (const selector of selectors()) {
+    for (const selector of ctx.config().criticalSelectors) {
       let found: Element | null = null;
       try {
         found = win.document.querySelector(selector);
       } catch {}
-      if (!found) handler(selector);
+      if (!found) {
+        ctx.fault({
+          type: 'ui',
+          message: `critical element missing: ${selector}`,
+          data: { selector },
+        });
+      }
     }
   };
   const onLoad = () => {
-    timer = timers.set(check, delayMs());
+    timer = ctx.setTimer(ctx.safe(check), ctx.config().criticalSelectorDelayMs);
   };
   if (win.document.readyState === 'complete') onLoad();
-  else win.addEventListener('load', onLoad, { once: true });
+  const stop = listen(win, 'load', onLoad, { once: true });
   return () => {
-    win.removeEventListener('load', onLoad);
-    if (timer !== undefined) timers.clear(timer);
+    stop();
+    ctx.clearTimer(timer);
   };
 }

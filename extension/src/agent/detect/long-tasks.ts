@@ -1,17 +1,24 @@
-/** Calls `handler` with the duration of each long task over `thresholdMs()`; returns the stop. */
-export function detectLongTasks(
-  win: Window,
-  thresholdMs: () => number,
-  handler: (durationMs: number) => void,
-): () => void {
-  const Observer = (win as { PerformanceObserver?: typeof PerformanceObserver })
-    .PerformanceObserver;
+import type { AgentContext } from '../context.js';
+
+/** Reports each long task over `longTaskThresholdMs` as a `performance` fault; returns the stop. */
+export function detectLongTasks(ctx: AgentContext): () => void {
+  const Observer = ctx.win.PerformanceObserver;
   if (!Observer?.supportedEntryTypes?.includes('longtask')) return () => {};
-  const observer = new Observer((list) => {
-    for (const entry of list.getEntries()) {
-      if (entry.duration >= thresholdMs()) handler(entry.duration);
-    }
-  });
+  const observer = new Observer(
+    ctx.safe((list: PerformanceObserverEntryList) => {
+      for (const { duration } of list.getEntries()) {
+        const threshold = ctx.config().longTaskThresholdMs;
+        const value = Math.round(duration);
+        if (duration >= threshold) {
+          ctx.fault({
+            type: 'performance',
+            message: `long task of ${value} ms`,
+            data: { metric: 'long_task', value, threshold },
+          });
+        }
+      }
+    }),
+  );
   observer.observe({ type: 'longtask', buffered: true });
   return () => observer.disconnect();
 }

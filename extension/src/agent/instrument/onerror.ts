@@ -1,3 +1,4 @@
+import { listen } from '../native.js';
 /** An uncaught error as the window reports it. */
 export interface UncaughtError {
   message: string;
@@ -24,6 +25,5 @@ export function instrumentErrors(win: Window, handler: (error: UncaughtError) =>
       colno: e.colno || undefined,
     });
   };
-  win.addEventListener('error', listener);
-  return () => win.removeEventListener('error', listener);
+  return listen(win, 'error', listener);
 }

@@ -1,3 +1,4 @@
+import { listen } from '../native.js';
 /** A `<script>`, `<link rel=stylesheet>` or `<img>` whose file failed to load. */
 export interface ResourceFailure {
   element: HTMLScriptElement | HTMLLinkElement | HTMLImageElement;
@@ -30,6 +31,5 @@ export function instrumentResources(
       handler({ element: img, tag, url: img.currentSrc || img.src, module: false });
     }
   };
-  win.addEventListener('error', listener, true);
-  return () => win.removeEventListener('error', listener, true);
+  return listen(win, 'error', listener, true);
 }

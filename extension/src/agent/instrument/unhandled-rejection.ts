@@ -1,3 +1,4 @@
+import { listen } from '../native.js';
 import { describeValue } from './describe.js';
 
 /** A promise rejection nobody handled. */
@@ -15,6 +16,5 @@ export function instrumentRejections(
   const listener = (event: Event) => {
     handler(describeValue((event as PromiseRejectionEvent).reason));
   };
-  win.addEventListener('unhandledrejection', listener);
-  return () => win.removeEventListener('unhandledrejection', listener);
+  return listen(win, 'unhandledrejection', listener);
 }
