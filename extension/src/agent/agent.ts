@@ -85,7 +85,7 @@ export function startAgent(options: AgentOptions): Agent {
     win,
     config: () => config,
     book,
-    budgets: createBudgets(now),
+    budgets: createBudgets(now, () => config.autoFixEnabled),
     now,
     random,
     safe,

@@ -2,7 +2,7 @@ import { PAGE_STRATEGY_RULES, type PageStrategyName } from '@selfheal/shared';
 
 /** How many runs of each strategy each fingerprint has left. */
 export interface Budgets {
-  /** Spends one run of `strategy` for `fingerprint`; false when its window's budget is spent. */
+  /** Spends one run of `strategy` for `fingerprint`; false when auto-fix is off or the budget spent. */
   take(strategy: PageStrategyName, fingerprint: string): boolean;
 }
 
@@ -30,13 +30,16 @@ export function createRunCounter(now: () => number): RunCounter {
   };
 }
 
-/** Budgets from the catalog's `budget` of each strategy (runs per fingerprint per window). */
-export function createBudgets(now: () => number): Budgets {
+/**
+ * Budgets from the catalog's `budget` of each strategy (runs per fingerprint per window). No run
+ * is spent, and none allowed, while `enabled()` (auto-fix) is false.
+ */
+export function createBudgets(now: () => number, enabled: () => boolean = () => true): Budgets {
   const count = createRunCounter(now);
   return {
     take(strategy, fingerprint) {
       const { max, windowMs } = PAGE_STRATEGY_RULES[strategy].budget;
-      return count(`${strategy}\u001f${fingerprint}`, max, windowMs);
+      return enabled() && count(`${strategy}\u001f${fingerprint}`, max, windowMs);
     },
   };
 }

@@ -3,7 +3,6 @@ import type { AgentContext } from '../context.js';
 
 /** Clears the page's Cache Storage (every cache, or `params.cacheName`) and checks it is gone. */
 export async function clearCacheStorage(ctx: AgentContext, command: PageCommand): Promise<boolean> {
-  if (!ctx.config().autoFixEnabled) return false;
   if (!ctx.budgets.take('clear_cache', command.fingerprint)) return false;
   const fix = ctx.startFix({ strategy: 'clear_cache', fingerprint: command.fingerprint, command });
   const caches = (ctx.win as { caches?: CacheStorage }).caches;

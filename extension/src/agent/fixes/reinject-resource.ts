@@ -33,8 +33,7 @@ export function createReinjectFix(ctx: AgentContext): ReinjectFix {
     kind: AgentEvent['kind'],
     command?: PageCommand,
   ): boolean => {
-    if (failure.tag === 'img' || !ctx.config().autoFixEnabled) return false;
-    if (!ctx.budgets.take('reinject_resource', fingerprint)) return false;
+    if (failure.tag === 'img' || !ctx.budgets.take('reinject_resource', fingerprint)) return false;
     const doc = ctx.win.document;
     const original = failure.element;
     const copy = doc.createElement(failure.tag);

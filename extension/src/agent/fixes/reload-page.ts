@@ -54,7 +54,6 @@ export function createReloadFix(ctx: AgentContext): ReloadFix {
   };
 
   const run = (fingerprint: string, command?: PageCommand, kind?: AgentEvent['kind']): boolean => {
-    if (!ctx.config().autoFixEnabled) return false;
     const entries = read();
     const last = entries[fingerprint];
     if (last && ctx.now() - last.at < GUARD_MS) return false;

@@ -73,7 +73,7 @@ export function createRetryHooks<R extends RetryRequest>(
           data,
         });
         const fingerprint = fault?.fingerprint;
-        if (!fingerprint || !config.autoFixEnabled || !retryable(request, result)) return undefined;
+        if (!fingerprint || !retryable(request, result)) return undefined;
         const command = recommendation(fingerprint);
         const retries = Number(command?.params.maxAttempts ?? config.retryMaxAttempts);
         const base = Number(command?.params.baseDelayMs ?? config.retryBaseDelayMs);
