@@ -18,34 +18,33 @@ export interface FixLogDeps {
  */
 export function createFixLog(deps: FixLogDeps): (spec: FixSpec) => FixHandle {
   const { book, now } = deps;
-  const fixEvent = (
-    type: 'fix_attempt' | 'fix_outcome',
-    spec: FixSpec,
-    extra: Record<string, unknown>,
-  ): AgentEvent => {
-    const data: Record<string, unknown> = {
-      strategy: spec.strategy,
-      fingerprint: spec.fingerprint,
-      ...extra,
-    };
-    if (spec.kind) data.kind = spec.kind;
-    if (spec.command) {
-      data.commandId = spec.command.id;
-      if (spec.command.decisionId) data.decisionId = spec.command.decisionId;
-    } else data.local = true;
-    return { id: deps.nextId(), type, timestamp: now(), fingerprint: spec.fingerprint, data };
-  };
-
-  return (spec) => {
-    const startedAt = spec.resumed?.startedAt ?? now();
+  return ({ strategy, fingerprint, kind, command, resumed }) => {
+    const startedAt = resumed?.startedAt ?? now();
+    const commandId = command ? { commandId: command.id } : {};
     const record = book.recordFix({
-      strategy: spec.strategy,
-      fingerprint: spec.fingerprint,
+      strategy,
+      fingerprint,
       startedAt,
-      local: !spec.command,
-      ...(spec.command ? { commandId: spec.command.id } : {}),
+      local: !command,
+      ...commandId,
     });
-    if (!spec.resumed) deps.send(fixEvent('fix_attempt', spec, {}));
+    const send = (type: 'fix_attempt' | 'fix_outcome', extra: Record<string, unknown>) =>
+      deps.send({
+        id: deps.nextId(),
+        type,
+        timestamp: now(),
+        fingerprint,
+        data: {
+          strategy,
+          fingerprint,
+          ...extra,
+          ...(kind && { kind }),
+          ...commandId,
+          ...(command?.decisionId && { decisionId: command.decisionId }),
+          ...(!command && { local: true }),
+        },
+      });
+    if (!resumed) send('fix_attempt', {});
     let done = false;
     return {
       finish: deps.safe((success: boolean, verifiedBy: string, detail?: string) => {
@@ -53,9 +52,12 @@ export function createFixLog(deps: FixLogDeps): (spec: FixSpec) => FixHandle {
         done = true;
         const at = now();
         book.finishFix(record, success, at, detail);
-        const extra: Record<string, unknown> = { success, verifiedBy, durationMs: at - startedAt };
-        if (detail) extra.detail = detail;
-        deps.send(fixEvent('fix_outcome', spec, extra));
+        send('fix_outcome', {
+          success,
+          verifiedBy,
+          durationMs: at - startedAt,
+          ...(detail && { detail }),
+        });
       }),
     };
   };
