@@ -58,29 +58,6 @@ export function startAgent(options: AgentOptions): Agent {
     for (const listener of [...(internal ?? []), ...listeners]) safe(listener)(event);
   };
 
-  const reporter = createReporter({
-    transport: options.transport,
-    config: () => config,
-    book,
-    now,
-    sessionId,
-    pageUrl: () => String(win.location?.href ?? '').slice(0, 4_096),
-    onCommands: (commands) => safe(commandsRunner.apply)(commands),
-    setTimer,
-    clearTimer,
-  });
-
-  const startFix = createFixLog({
-    book,
-    now,
-    nextId,
-    safe,
-    send: (event) => {
-      reporter.enqueue(event);
-      emit(event, undefined);
-    },
-  });
-
   const ctx: AgentContext = {
     win,
     config: () => config,
@@ -108,8 +85,15 @@ export function startAgent(options: AgentOptions): Agent {
         return undefined;
       }
     },
-    startFix,
+    startFix: (spec) => startFix(spec),
   };
+  const reporter = createReporter(ctx, options.transport, sessionId, (commands) =>
+    safe(commandsRunner.apply)(commands),
+  );
+  const startFix = createFixLog(ctx, nextId, (event) => {
+    reporter.enqueue(event);
+    emit(event, undefined);
+  });
 
   const reload = createReloadFix(ctx);
   const reinject = createReinjectFix(ctx);

@@ -1,7 +1,7 @@
 import { PROTOCOL_VERSION } from '@selfheal/shared';
 import { createRunCounter } from './budget.js';
-import type { StatusBook } from './status.js';
-import type { AgentConfig, AgentEvent, AgentReport, Transport } from './types.js';
+import type { AgentContext } from './context.js';
+import type { AgentEvent, AgentReport, Transport } from './types.js';
 
 /** Batches events and sends them through the transport. */
 export interface Reporter {
@@ -12,28 +12,20 @@ export interface Reporter {
   stop(): void;
 }
 
-/** What the reporter needs from the agent. */
-export interface ReporterDeps {
-  transport: Transport;
-  config(): AgentConfig;
-  book: StatusBook;
-  now(): number;
-  sessionId: string;
-  pageUrl(): string;
-  onCommands(commands: unknown[]): void;
-  setTimer(fn: () => void, ms: number): unknown;
-  clearTimer(timer: unknown): void;
-}
-
 const MAX_BACKOFF_MS = 60_000;
 // Events are trimmed to about 20 KB each (events.ts), so a report stays under the 1 MiB body limit.
 const PER_REPORT = 40;
 
 /** A reporter that flushes on size and on time, and holds a bounded buffer while sends fail. */
-export function createReporter(deps: ReporterDeps): Reporter {
-  const { book } = deps;
+export function createReporter(
+  ctx: Pick<AgentContext, 'win' | 'config' | 'book' | 'now' | 'setTimer' | 'clearTimer'>,
+  transport: Transport,
+  sessionId: string,
+  onCommands: (commands: unknown[]) => void,
+): Reporter {
+  const { book } = ctx;
   let queue: AgentEvent[] = [];
-  const sentPerFingerprint = createRunCounter(deps.now);
+  const sentPerFingerprint = createRunCounter(ctx.now);
   let timer: unknown;
   let inflight: Promise<void> | undefined;
   let failures = 0;
@@ -41,14 +33,14 @@ export function createReporter(deps: ReporterDeps): Reporter {
 
   const schedule = (ms: number) => {
     if (timer !== undefined || stopped) return;
-    timer = deps.setTimer(() => {
+    timer = ctx.setTimer(() => {
       timer = undefined;
       void reporter.flush();
     }, ms);
   };
 
   const trim = () => {
-    const max = deps.config().maxBufferedEvents;
+    const max = ctx.config().maxBufferedEvents;
     if (queue.length > max) {
       book.metrics.eventsDropped += queue.length - max;
       queue = queue.slice(queue.length - max);
@@ -58,24 +50,24 @@ export function createReporter(deps: ReporterDeps): Reporter {
 
   const send = async (final: boolean): Promise<void> => {
     while (queue.length > 0 && !stopped) {
-      const config = deps.config();
+      const config = ctx.config();
       if (!config.reportingEnabled) return;
       const events = queue.splice(0, PER_REPORT);
       book.metrics.eventsQueued = queue.length;
       const report: AgentReport = {
         agent: 'frontend',
         protocolVersion: PROTOCOL_VERSION,
-        sessionId: deps.sessionId,
-        url: deps.pageUrl(),
+        sessionId,
+        url: String(ctx.win.location?.href ?? '').slice(0, 4_096),
         events,
       };
       if (config.service) report.service = config.service;
       try {
-        const answer = await deps.transport.send(report, { final });
+        const answer = await transport.send(report, { final });
         failures = 0;
         if (answer?.refused) book.metrics.eventsDropped += events.length;
         else book.metrics.eventsSent += events.length;
-        if (answer?.commands && Array.isArray(answer.commands)) deps.onCommands(answer.commands);
+        if (answer?.commands && Array.isArray(answer.commands)) onCommands(answer.commands);
       } catch {
         failures += 1;
         book.metrics.reportsFailed += 1;
@@ -101,7 +93,7 @@ export function createReporter(deps: ReporterDeps): Reporter {
           same.data = { ...same.data, repeats: Number(same.data?.repeats ?? 0) + 1 };
           return;
         }
-        const { rateLimitPerFingerprint, rateLimitWindowMs } = deps.config();
+        const { rateLimitPerFingerprint, rateLimitWindowMs } = ctx.config();
         if (!sentPerFingerprint(event.fingerprint, rateLimitPerFingerprint, rateLimitWindowMs)) {
           book.metrics.eventsRateLimited += 1;
           return;
@@ -109,9 +101,9 @@ export function createReporter(deps: ReporterDeps): Reporter {
       }
       queue.push(event);
       trim();
-      const config = deps.config();
+      const config = ctx.config();
       if (queue.length >= config.batchSize && failures === 0) {
-        if (timer !== undefined) deps.clearTimer(timer);
+        if (timer !== undefined) ctx.clearTimer(timer);
         timer = undefined;
         void reporter.flush();
       } else {
@@ -128,7 +120,7 @@ export function createReporter(deps: ReporterDeps): Reporter {
     },
     stop() {
       stopped = true;
-      if (timer !== undefined) deps.clearTimer(timer);
+      if (timer !== undefined) ctx.clearTimer(timer);
       timer = undefined;
     },
   };
