@@ -12,7 +12,7 @@ import { createReloadFix } from './fixes/reload-page.js';
 import { createRetryHandler } from './fixes/retry-request.js';
 import { createXhrRetry } from './fixes/retry-xhr.js';
 import { instrumentConsole } from './instrument/console.js';
-import { describeValue } from './instrument/describe.js';
+import { describeValue, errorFault } from './instrument/describe.js';
 import { instrumentFetch } from './instrument/fetch.js';
 import { instrumentErrors } from './instrument/onerror.js';
 import { instrumentResources } from './instrument/resource-errors.js';
@@ -100,32 +100,11 @@ export function startAgent(options: AgentOptions): Agent {
   const commandsRunner = createCommandRunner(ctx, { reload, reinject });
   faultListeners.add((event) => reload.onFault(event));
 
-  const errorFault = (source: string, e: ReturnType<typeof describeValue>, extra = {}) =>
-    ctx.fault({
-      type: 'error',
-      message: e.message,
-      stack: e.stack,
-      data: { name: e.name, source, ...extra },
-    });
-
   const flushFinal = safe(() => void reporter.flush(true));
   cleanups.push(
-    instrumentErrors(
-      win,
-      safe((e) =>
-        errorFault('onerror', e, { filename: e.filename, lineno: e.lineno, colno: e.colno }),
-      ),
-    ),
-    instrumentRejections(
-      win,
-      safe((e) => errorFault('unhandledrejection', e)),
-    ),
-    instrumentConsole(
-      win.console,
-      safe((e) => {
-        if (config.captureConsole) errorFault('console', e);
-      }),
-    ),
+    instrumentErrors(ctx),
+    instrumentRejections(ctx),
+    instrumentConsole(ctx),
     instrumentResources(
       win,
       safe((failure) => {
@@ -193,7 +172,7 @@ export function startAgent(options: AgentOptions): Agent {
     },
     reportError: safe((error, context) => {
       const component = typeof context?.component === 'string' ? context.component : undefined;
-      errorFault('reportError', describeValue(error), component ? { component } : {});
+      errorFault(ctx, 'reportError', describeValue(error), component ? { component } : {});
     }),
     flush: () => reporter.flush().catch(() => {}),
     stop() {

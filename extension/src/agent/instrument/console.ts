@@ -1,18 +1,13 @@
+import type { AgentContext } from '../context.js';
 import { markWrapper } from '../native.js';
-import { describeValue, textOf } from './describe.js';
+import { describeValue, errorFault, textOf } from './describe.js';
 
-/** A `console.error` call: its text and the stack of the first Error among its arguments. */
-export interface ConsoleError {
-  message: string;
-  name: string | undefined;
-  stack: string | undefined;
-}
-
-/** Wraps `console.error` so `handler` sees each call; it still prints as usual. */
-export function instrumentConsole(
-  target: Console,
-  handler: (entry: ConsoleError) => void,
-): () => void {
+/**
+ * Wraps `console.error` so each call is reported as an `error` fault (while `captureConsole` is
+ * on): its text and the stack of the first Error among its arguments. It still prints as usual.
+ */
+export function instrumentConsole(ctx: AgentContext): () => void {
+  const target = ctx.win.console;
   const original = target.error;
   if (typeof original !== 'function') return () => {};
   let active = true;
@@ -23,10 +18,11 @@ export function instrumentConsole(
       if (active) report(args);
     }
   }, original);
-  const report = (args: unknown[]) => {
+  const report = ctx.safe((args: unknown[]) => {
+    if (!ctx.config().captureConsole) return;
     const first = args.find((a) => a instanceof Error);
     const described = first ? describeValue(first) : undefined;
-    handler({
+    errorFault(ctx, 'console', {
       message: args
         .map((a) => (a instanceof Error ? describeValue(a).message : textOf(a)))
         .join(' ')
@@ -34,7 +30,7 @@ export function instrumentConsole(
       name: described?.name,
       stack: described?.stack,
     });
-  };
+  });
   target.error = wrapper;
   return () => {
     // A wrapper someone installed over ours stays in place; ours then only passes calls through.

@@ -1,11 +1,26 @@
+import type { AgentContext } from '../context.js';
+
 const MAX_TEXT = 2_048;
 
-/** The message, name and stack of a thrown or logged value, whatever it is. */
-export function describeValue(value: unknown): {
+/** A thrown or logged value as an error fault reports it. */
+export interface Described {
   message: string;
   name: string | undefined;
   stack: string | undefined;
-} {
+}
+
+/** Reports an `error` fault seen by `source` (onerror, console, …), with `extra` data. */
+export function errorFault(
+  ctx: AgentContext,
+  source: string,
+  { message, name, stack }: Described,
+  extra: Record<string, unknown> = {},
+): void {
+  ctx.fault({ type: 'error', message, stack, data: { name, source, ...extra } });
+}
+
+/** The message, name and stack of a thrown or logged value, whatever it is. */
+export function describeValue(value: unknown): Described {
   if (value && typeof value === 'object' && 'message' in value) {
     const error = value as { message?: unknown; name?: unknown; stack?: unknown };
     const name = typeof error.name === 'string' ? error.name : undefined;

@@ -1,20 +1,10 @@
+import type { AgentContext } from '../context.js';
 import { listen } from '../native.js';
-import { describeValue } from './describe.js';
+import { describeValue, errorFault } from './describe.js';
 
-/** A promise rejection nobody handled. */
-export interface UnhandledRejection {
-  message: string;
-  name: string | undefined;
-  stack: string | undefined;
-}
-
-/** Calls `handler` for each unhandled rejection; returns the uninstall. */
-export function instrumentRejections(
-  win: Window,
-  handler: (rejection: UnhandledRejection) => void,
-): () => void {
-  const listener = (event: Event) => {
-    handler(describeValue((event as PromiseRejectionEvent).reason));
-  };
-  return listen(win, 'unhandledrejection', listener);
+/** Reports each unhandled promise rejection as an `error` fault; returns the uninstall. */
+export function instrumentRejections(ctx: AgentContext): () => void {
+  return listen(ctx.win, 'unhandledrejection', (event: PromiseRejectionEvent) =>
+    errorFault(ctx, 'unhandledrejection', describeValue(event.reason)),
+  );
 }
