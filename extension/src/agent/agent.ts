@@ -121,22 +121,7 @@ export function startAgent(options: AgentOptions): Agent {
     instrumentFetch(win, createRetryHandler(ctx, commandsRunner.retryFor)),
     instrumentXhr(win, createXhrRetry(ctx, commandsRunner.retryFor), setTimer),
     detectLongTasks(ctx),
-    detectMemory(
-      win,
-      {
-        intervalMs: config.memoryIntervalMs,
-        growthBytes: () => config.memoryGrowthBytes,
-        setTimer,
-        clearTimer,
-      },
-      safe((signal) =>
-        ctx.fault({
-          type: 'performance',
-          message: `JS heap grew by ${Math.round(signal.growthBytes / 1_048_576)} MB`,
-          data: { metric: 'memory', value: signal.usedBytes, threshold: config.memoryGrowthBytes },
-        }),
-      ),
-    ),
+    detectMemory(ctx),
     detectMissingSelectors(ctx),
     listen(win, 'pagehide', flushFinal),
     listen(
