@@ -16,20 +16,20 @@ export function instrumentResources(
   handler: (failure: ResourceFailure) => void,
 ): () => void {
   const listener = (event: Event) => {
-    const element = event.target as Element | null;
-    if (!element || element === (win as unknown) || !('tagName' in element)) return;
-    const tag = element.tagName.toLowerCase();
-    if (tag === 'script') {
-      const script = element as HTMLScriptElement;
-      handler({ element: script, tag, url: script.src, module: script.type === 'module' });
-    } else if (tag === 'link') {
-      const link = element as HTMLLinkElement;
-      if (!/\bstylesheet\b/i.test(link.rel)) return;
-      handler({ element: link, tag, url: link.href, module: false });
-    } else if (tag === 'img') {
-      const img = element as HTMLImageElement;
-      handler({ element: img, tag, url: img.currentSrc || img.src, module: false });
+    // The window and the document have no tag name; elements other than these three are not ours.
+    const element = event.target as HTMLScriptElement & HTMLLinkElement & HTMLImageElement;
+    const tag = (
+      element as Partial<Element> | null
+    )?.tagName?.toLowerCase() as ResourceFailure['tag'];
+    if (tag === 'link' ? !/\bstylesheet\b/i.test(element.rel) : tag !== 'script' && tag !== 'img') {
+      return;
     }
+    handler({
+      element,
+      tag,
+      url: tag === 'link' ? element.href : (tag === 'img' && element.currentSrc) || element.src,
+      module: tag === 'script' && element.type === 'module',
+    });
   };
   return listen(win, 'error', listener, true);
 }
