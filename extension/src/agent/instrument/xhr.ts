@@ -73,13 +73,13 @@ export function instrumentXhr(
   let active = true;
   const { open, send, setRequestHeader, abort } = Native.prototype;
 
-  const resultOf = (xhr: XMLHttpRequest, state: State, type: string): XhrResult => {
+  const resultOf = (xhr: XMLHttpRequest, state: State, timedOut = false): XhrResult => {
     const status = xhr.status;
     return {
       status,
       durationMs: Date.now() - state.request.started,
-      errorText: status === 0 && type !== 'timeout' ? 'XMLHttpRequest network error' : undefined,
-      timedOut: type === 'timeout',
+      errorText: status || timedOut ? undefined : 'XMLHttpRequest network error',
+      timedOut,
       retryAfter: status >= 400 ? header(xhr, 'retry-after') : null,
     };
   };
@@ -104,24 +104,28 @@ export function instrumentXhr(
 
   const listen = (xhr: XMLHttpRequest) => (event: Event) => {
     const state = states.get(xhr);
+    const { type } = event;
     if (!state || state.request.started === 0) return;
     if (state.replaying || (state.hidden && !state.pageAborted)) {
       event.stopImmediatePropagation();
-      if (event.type === 'loadend' && state.hidden && !state.replaying) {
+      if (type === 'loadend' && state.hidden && !state.replaying) {
         setTimer(() => resend(xhr, state), state.delay as number);
       }
       return;
     }
     if (!active || state.pageAborted) return;
     // Decide at the first moment the page could learn how this attempt went.
-    const decisive =
-      (event.type === 'readystatechange' && xhr.readyState === 2 && xhr.status >= 400) ||
-      (event.type === 'readystatechange' && xhr.readyState === 4 && xhr.status === 0) ||
-      event.type === 'timeout';
-    if (decisive && !state.result) {
+    const ready = type === 'readystatechange' && xhr.readyState;
+    if (
+      ((ready === 2 && xhr.status >= 400) || (ready === 4 && !xhr.status) || type === 'timeout') &&
+      !state.result
+    ) {
       const elapsed = Date.now() - state.request.started;
-      const timedOut = event.type === 'timeout' || (xhr.timeout > 0 && elapsed >= xhr.timeout);
-      state.result = resultOf(xhr, state, timedOut ? 'timeout' : event.type);
+      state.result = resultOf(
+        xhr,
+        state,
+        type === 'timeout' || (xhr.timeout > 0 && elapsed >= xhr.timeout),
+      );
       let delay: number | undefined;
       try {
         if (state.request.async)
@@ -134,9 +138,9 @@ export function instrumentXhr(
         return;
       }
     }
-    if (event.type === 'loadend') {
+    if (type === 'loadend') {
       try {
-        hooks.onEnd(state.request, state.result ?? resultOf(xhr, state, 'load'), state.attempt);
+        hooks.onEnd(state.request, state.result ?? resultOf(xhr, state), state.attempt);
       } catch {}
     }
   };
