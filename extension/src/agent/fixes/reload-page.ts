@@ -11,8 +11,8 @@ const STALE_CHUNK =
 interface Entry {
   at: number;
   pending: boolean;
-  commandId?: string;
-  decisionId?: string;
+  commandId?: string | undefined;
+  decisionId?: string | undefined;
 }
 
 /** True when a fault says a lazily loaded chunk of an older deploy is gone: a reload fixes that. */
@@ -58,12 +58,13 @@ export function createReloadFix(ctx: AgentContext): ReloadFix {
     const last = entries[fingerprint];
     if (last && ctx.now() - last.at < GUARD_MS) return false;
     if (!ctx.budgets.take('reload_page', fingerprint)) return false;
-    const entry: Entry = { at: ctx.now(), pending: true };
-    if (command) {
-      entry.commandId = command.id;
-      if (command.decisionId) entry.decisionId = command.decisionId;
-    }
-    entries[fingerprint] = entry;
+    // Undefined ids are left out of the stored JSON.
+    entries[fingerprint] = {
+      at: ctx.now(),
+      pending: true,
+      commandId: command?.id,
+      decisionId: command?.decisionId,
+    };
     // Without a place to remember the reload, it could loop: then it is not done at all.
     if (!write(entries)) return false;
     ctx.startFix({ strategy: 'reload_page', fingerprint, kind, command });
@@ -83,7 +84,7 @@ export function createReloadFix(ctx: AgentContext): ReloadFix {
     onFault(event) {
       if (event.fingerprint && isStaleChunk(event)) run(event.fingerprint, undefined, event.kind);
     },
-    run: (fingerprint, command) => run(fingerprint, command),
+    run,
     resume() {
       const entries = read();
       const waiting = Object.entries(entries).filter(([, e]) => e.pending);
