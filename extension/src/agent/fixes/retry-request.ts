@@ -52,25 +52,24 @@ export function createRetryHooks<R extends RetryRequest>(
   return {
     onFailure(request, result, attempt) {
       const config = ctx.config();
+      const { method, url } = request;
+      const { status, errorText } = result;
+      const what = status ? `HTTP ${status}` : (errorText ?? 'network error');
+      const retryAfter = parseRetryAfter(result.retryAfter, ctx.now());
       if (attempt === 1) {
-        const data: Record<string, unknown> = {
-          method: request.method,
-          url: request.url,
-          status: result.status,
-          durationMs: Math.round(result.durationMs),
-        };
-        if (result.errorText) data.errorText = result.errorText;
-        if (result.timedOut) data.timedOut = true;
-        const retryAfter = parseRetryAfter(result.retryAfter, ctx.now());
-        if (retryAfter !== undefined) data.retryAfter = Math.round(retryAfter / 1_000);
-        const what = result.status
-          ? `HTTP ${result.status}`
-          : (result.errorText ?? 'network error');
         const fault = ctx.fault({
           type: 'network',
-          message: `${request.method} ${request.url} failed: ${what}`,
-          url: request.url,
-          data,
+          message: `${method} ${url} failed: ${what}`,
+          url,
+          data: {
+            method,
+            url,
+            status,
+            durationMs: Math.round(result.durationMs),
+            ...(errorText && { errorText }),
+            ...(result.timedOut && { timedOut: true }),
+            ...(retryAfter !== undefined && { retryAfter: Math.round(retryAfter / 1_000) }),
+          },
         });
         const fingerprint = fault?.fingerprint;
         if (!fingerprint || !retryable(request, result)) return undefined;
@@ -89,14 +88,9 @@ export function createRetryHooks<R extends RetryRequest>(
       const plan = plans.get(request);
       if (!plan) return undefined;
       if (!retryable(request, result) || attempt > plan.retries) {
-        finish(
-          request,
-          false,
-          `still failing: ${result.status ? `HTTP ${result.status}` : 'network error'}`,
-        );
+        finish(request, false, `still failing: ${what}`);
         return undefined;
       }
-      const retryAfter = parseRetryAfter(result.retryAfter, ctx.now());
       // A server asking for a longer wait than `retryMaxDelayMs` gets its failure to the page.
       if (retryAfter !== undefined && retryAfter > config.retryMaxDelayMs) {
         finish(request, false, `Retry-After ${Math.round(retryAfter / 1_000)} s too long`);
