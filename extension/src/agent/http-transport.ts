@@ -1,3 +1,4 @@
+import { isRetryableStatus } from './backoff.js';
 import type { AgentReport, Transport, TransportAnswer } from './types.js';
 
 /** Where and how the HTTP transport sends reports. */
@@ -34,7 +35,7 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
         keepalive: Boolean(sendOptions?.final) && small,
       });
       const { status } = response;
-      if (status === 408 || status === 429 || status >= 500) {
+      if (isRetryableStatus(status)) {
         throw new Error(`collector answered ${status}`);
       }
       // Any other refusal (bad key, bad event) would fail again the same way.

@@ -83,7 +83,7 @@ export function createStatusBook(startedAt: number, historySize: number): Status
           fixSuccessRate: finished === 0 ? 1 : metrics.errorsFixed / finished,
           uptime: Math.max(0, now - startedAt),
         },
-        config: { ...config },
+        config,
       };
     },
     setHistorySize(size) {
