@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { classify } from './classify.js';
+import { classify, classifyPageFault, type PageFaultFacts } from './classify.js';
 import type { ErrorKind, EventFacts, Severity } from './taxonomy.js';
+
+/** `classify`, checked against `classifyPageFault` for every type a page reports. */
+function classified(input: EventFacts) {
+  const result = classify(input);
+  if (input.type !== 'health_check') {
+    expect(classifyPageFault(input as PageFaultFacts)).toEqual(result);
+  }
+  return result;
+}
 
 describe('classify error messages', () => {
   it.each<[string, ErrorKind]>([
@@ -113,7 +122,7 @@ describe('classify error messages', () => {
     ['RangeError: Maximum call stack size exceeded', 'unknown'],
     ['Something went wrong', 'unknown'],
   ])('%s → %s', (message, kind) => {
-    expect(classify({ type: 'error', message }).kind).toBe(kind);
+    expect(classified({ type: 'error', message }).kind).toBe(kind);
   });
 });
 
@@ -142,7 +151,7 @@ describe('classify error fallbacks', () => {
       'unknown',
     ],
   ])('%j → %s', (input, kind) => {
-    expect(classify(input).kind).toBe(kind);
+    expect(classified(input).kind).toBe(kind);
   });
 });
 
@@ -203,7 +212,7 @@ describe('classify by event type', () => {
     [{ type: 'fix_attempt', message: 'ECONNREFUSED 127.0.0.1:5432' }, 'unknown', 'low'],
     [{ type: 'fix_outcome', data: { ok: true } }, 'unknown', 'low'],
   ])('%j → %s (%s)', (input, kind, severity) => {
-    expect(classify(input)).toEqual({ kind, severity });
+    expect(classified(input)).toEqual({ kind, severity });
   });
 });
 
@@ -220,6 +229,6 @@ describe('classify severity', () => {
     ['TypeError: Failed to fetch', 'medium'],
     ['Something odd', 'low'],
   ])('%s → %s', (message, severity) => {
-    expect(classify({ type: 'error', message }).severity).toBe(severity);
+    expect(classified({ type: 'error', message }).severity).toBe(severity);
   });
 });

@@ -6,7 +6,7 @@ import {
   PERFORMANCE_METRICS,
 } from './classify-patterns.js';
 import { memoize } from './memo.js';
-import type { ErrorKind, EventFacts, Severity } from './taxonomy.js';
+import type { ErrorKind, EventFacts, EventType, Severity } from './taxonomy.js';
 
 /** The severity a kind has unless an agent says otherwise. */
 export function severityOf(kind: ErrorKind): Severity {
@@ -25,6 +25,19 @@ const CONNECTION_KINDS: readonly ErrorKind[] = ['api_down', 'db_down', 'cache_do
 
 /** The kind and default severity of an event, from its type, data and message text. */
 export function classify(input: EventFacts): Classification {
+  if (input.type !== 'health_check') return classifyPageFault(input as PageFaultFacts);
+  const data = input.data ?? {};
+  return of(lookup(HEALTH_CHECKS, data.check) ?? matchText(textOf(input, data)) ?? 'unknown');
+}
+
+/** The facts of an event of a type a page reports: every type but a service's health check. */
+export type PageFaultFacts = EventFacts & { type: Exclude<EventType, 'health_check'> };
+
+/**
+ * `classify` for the event types a page reports, with the same answer. Kept apart so the page
+ * bundle carries no health-check table.
+ */
+export function classifyPageFault(input: PageFaultFacts): Classification {
   const data = input.data ?? {};
   switch (input.type) {
     case 'error':
@@ -37,8 +50,6 @@ export function classify(input: EventFacts): Classification {
       return of('ui_missing');
     case 'performance':
       return of(lookup(PERFORMANCE_METRICS, data.metric) ?? 'unknown');
-    case 'health_check':
-      return of(lookup(HEALTH_CHECKS, data.check) ?? matchText(textOf(input, data)) ?? 'unknown');
     default:
       return UNKNOWN;
   }

@@ -1,5 +1,5 @@
 import {
-  classify,
+  classifyPageFault,
   type EventType,
   fingerprint,
   LIMITS,
@@ -15,7 +15,7 @@ const MAX_STACK = 16_384;
 
 /** A fault as an instrument saw it, before it is classified, fingerprinted and scrubbed. */
 export interface FaultInput {
-  type: Exclude<EventType, 'fix_attempt' | 'fix_outcome'>;
+  type: Exclude<EventType, 'fix_attempt' | 'fix_outcome' | 'health_check'>;
   message?: string;
   stack?: string;
   url?: string;
@@ -40,7 +40,7 @@ export function newSessionId(random: () => number): string {
 
 /** The fault as an event: classified and fingerprinted on the raw text, then scrubbed and trimmed. */
 export function toFaultEvent(input: FaultInput, id: string, timestamp: number): AgentEvent {
-  const { kind, severity } = classify(input);
+  const { kind, severity } = classifyPageFault(input);
   const event: AgentEvent = {
     id,
     type: input.type,
