@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { classify, classifyPageFault, type PageFaultFacts } from './classify.js';
-import type { ErrorKind, EventFacts, Severity } from './taxonomy.js';
+import { classify, classifyPageFault } from './classify.js';
+import type { ErrorKind, EventFacts, PageFaultFacts, Severity } from './taxonomy.js';
 
 /** `classify`, checked against `classifyPageFault` for every type a page reports. */
 function classified(input: EventFacts) {

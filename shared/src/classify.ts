@@ -6,7 +6,7 @@ import {
   PERFORMANCE_METRICS,
 } from './classify-patterns.js';
 import { memoize } from './memo.js';
-import type { ErrorKind, EventFacts, EventType, Severity } from './taxonomy.js';
+import type { ErrorKind, EventFacts, PageFaultFacts, Severity } from './taxonomy.js';
 
 /** The severity a kind has unless an agent says otherwise. */
 export function severityOf(kind: ErrorKind): Severity {
@@ -29,9 +29,6 @@ export function classify(input: EventFacts): Classification {
   const data = input.data ?? {};
   return of(lookup(HEALTH_CHECKS, data.check) ?? matchText(textOf(input, data)) ?? 'unknown');
 }
-
-/** The facts of an event of a type a page reports: every type but a service's health check. */
-export type PageFaultFacts = EventFacts & { type: Exclude<EventType, 'health_check'> };
 
 /**
  * `classify` for the event types a page reports, with the same answer. Kept apart so the page

@@ -1,6 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { fingerprint, normalizeMessage, normalizeUrl, topFrame } from './fingerprint.js';
-import type { EventFacts } from './taxonomy.js';
+import {
+  fingerprint as fingerprintOf,
+  normalizeMessage,
+  normalizeUrl,
+  pageFaultFingerprint,
+  topFrame,
+} from './fingerprint.js';
+import type { EventFacts, PageFaultFacts } from './taxonomy.js';
+
+/** `fingerprint`, checked against `pageFaultFingerprint` for every type a page reports. */
+function fingerprint(input: EventFacts): string {
+  const result = fingerprintOf(input);
+  if (input.type !== 'health_check') {
+    expect(pageFaultFingerprint(input as PageFaultFacts)).toBe(result);
+  }
+  return result;
+}
 
 const chromeStack = (file: string, fn = 'handleClick', line = 42) =>
   `TypeError: boom\n    at ${fn} (${file}:${line}:17)\n    at HTMLButtonElement.dispatch (https://app.example.com/vendor.js:1:9000)`;

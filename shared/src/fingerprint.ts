@@ -1,5 +1,5 @@
 import { memoize } from './memo.js';
-import type { EventFacts } from './taxonomy.js';
+import type { EventFacts, PageFaultFacts } from './taxonomy.js';
 
 const MAX_MESSAGE = 2048;
 const MAX_NORMALIZED = 512;
@@ -48,7 +48,26 @@ const SKIPPED_FILE =
 
 /** A 16-hex-char hash that groups events describing the same fault at the same place. */
 export function fingerprint(input: EventFacts): string {
-  return hash64([input.type, input.kind ?? '', ...identity(input)].join('\u001f'));
+  if (input.type !== 'health_check') return pageFaultFingerprint(input as PageFaultFacts);
+  const data = input.data ?? {};
+  return hashOf(
+    input,
+    data.check || data.service
+      ? [asString(data.check), asString(data.service)]
+      : [normalizedMessage(input.message ?? '')],
+  );
+}
+
+/**
+ * `fingerprint` for the event types a page reports, with the same answer. Kept apart so the page
+ * bundle carries no health-check rule.
+ */
+export function pageFaultFingerprint(input: PageFaultFacts): string {
+  return hashOf(input, identity(input));
+}
+
+function hashOf(input: EventFacts, identity: string[]): string {
+  return hash64([input.type, input.kind ?? '', ...identity].join('\u001f'));
 }
 
 /** A message with ids, numbers, hashes, times, addresses and quoted user data replaced. */
@@ -201,7 +220,7 @@ function hash64(text: string): string {
 const normalizedMessage = memoize(normalizeMessage);
 const cachedTopFrame = memoize(topFrame, 1_000, 16_384);
 
-function identity(input: EventFacts): string[] {
+function identity(input: PageFaultFacts): string[] {
   const data = input.data ?? {};
   const message = normalizedMessage(input.message ?? '');
   switch (input.type) {
@@ -222,10 +241,6 @@ function identity(input: EventFacts): string[] {
       return [normalizeTokens(asString(data.selector)) || message];
     case 'performance':
       return [asString(data.metric), normalizeUrl(input.url ?? '')];
-    case 'health_check':
-      return data.check || data.service
-        ? [asString(data.check), asString(data.service)]
-        : [message];
     default:
       return [message];
   }

@@ -60,6 +60,9 @@ export type EventFacts = {
   data?: Record<string, unknown>;
 };
 
+/** The facts of an event of a type a page reports: every type but a service's health check. */
+export type PageFaultFacts = EventFacts & { type: Exclude<EventType, 'health_check'> };
+
 /** True when `value` is one of the taxonomy's kinds. */
 export function isErrorKind(value: unknown): value is ErrorKind {
   return typeof value === 'string' && (ERROR_KINDS as readonly string[]).includes(value);

@@ -1,8 +1,8 @@
 import {
   classifyPageFault,
   type EventType,
-  fingerprint,
   LIMITS,
+  pageFaultFingerprint,
   scrub,
   scrubData,
   scrubUrl,
@@ -47,7 +47,7 @@ export function toFaultEvent(input: FaultInput, id: string, timestamp: number): 
     timestamp,
     kind,
     severity,
-    fingerprint: fingerprint({ ...input, kind }),
+    fingerprint: pageFaultFingerprint({ ...input, kind }),
   };
   if (input.message) event.message = scrub(input.message.slice(0, MAX_MESSAGE));
   if (input.stack) event.stack = scrub(input.stack.slice(0, MAX_STACK));
