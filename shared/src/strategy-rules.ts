@@ -65,14 +65,15 @@ const HOUR = 60 * MINUTE;
 const PAGE: readonly FixTarget[] = ['page'];
 const SERVICE: readonly FixTarget[] = ['service'];
 
+/** What a page needs of a strategy it may run: its parameters, budget and cooldown. */
+export type PageStrategyRule = Omit<StrategyRule, 'targets' | 'risk'>;
+
 /**
- * The rules of the strategies a page agent may run, `report_only` included. Kept apart so the page
- * bundle carries only these.
+ * The rules of the strategies a page agent may run, `report_only` included, without their targets
+ * and risk (the page needs neither). Kept apart so the page bundle carries only these.
  */
 export const PAGE_STRATEGY_RULES = {
   retry_request: {
-    targets: PAGE,
-    risk: 'safe',
     params: {
       maxAttempts: { type: 'number', min: 1, max: 5 },
       baseDelayMs: { type: 'number', min: 100, max: 30_000 },
@@ -81,34 +82,26 @@ export const PAGE_STRATEGY_RULES = {
     cooldownMs: 0,
   },
   reload_page: {
-    targets: PAGE,
-    risk: 'moderate',
     params: {},
     budget: { max: 1, windowMs: 5 * MINUTE },
     cooldownMs: 5 * MINUTE,
   },
   reinject_resource: {
-    targets: PAGE,
-    risk: 'safe',
     params: { src: { type: 'string', max: 4_096 } },
     budget: { max: 1, windowMs: 5 * MINUTE },
     cooldownMs: 5 * MINUTE,
   },
   clear_cache: {
-    targets: PAGE,
-    risk: 'moderate',
     params: { cacheName: { type: 'string', max: 256 } },
     budget: { max: 1, windowMs: HOUR },
     cooldownMs: HOUR,
   },
   report_only: {
-    targets: FIX_TARGETS,
-    risk: 'safe',
     params: {},
     budget: { max: 1_000, windowMs: HOUR },
     cooldownMs: 0,
   },
-} as const satisfies Readonly<Record<string, StrategyRule>>;
+} as const satisfies Readonly<Record<string, PageStrategyRule>>;
 /** A strategy a page agent may run. */
 export type PageStrategyName = keyof typeof PAGE_STRATEGY_RULES;
 
@@ -164,9 +157,28 @@ const OTHER_RULES: Readonly<Record<Exclude<StrategyName, PageStrategyName>, Stra
   },
 };
 
+/** Where each page strategy runs and how risky it is. */
+const PAGE_PLACEMENT: Readonly<Record<PageStrategyName, Pick<StrategyRule, 'targets' | 'risk'>>> = {
+  retry_request: { targets: PAGE, risk: 'safe' },
+  reload_page: { targets: PAGE, risk: 'moderate' },
+  reinject_resource: { targets: PAGE, risk: 'safe' },
+  clear_cache: { targets: PAGE, risk: 'moderate' },
+  report_only: { targets: FIX_TARGETS, risk: 'safe' },
+};
+
 /** The rules of every strategy, by name. */
 export const STRATEGY_RULES: Readonly<Record<StrategyName, StrategyRule>> =
-  /* @__PURE__ */ Object.assign({}, PAGE_STRATEGY_RULES, OTHER_RULES);
+  /* @__PURE__ */ joinRules();
+
+function joinRules(): Record<StrategyName, StrategyRule> {
+  const page = Object.fromEntries(
+    Object.entries(PAGE_PLACEMENT).map(([name, placement]) => [
+      name,
+      { ...placement, ...PAGE_STRATEGY_RULES[name as PageStrategyName] },
+    ]),
+  ) as Record<PageStrategyName, StrategyRule>;
+  return { ...page, ...OTHER_RULES };
+}
 
 /** True when `value` names a strategy in the catalog. */
 export function isStrategyName(value: unknown): value is StrategyName {
