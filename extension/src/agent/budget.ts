@@ -1,4 +1,5 @@
 import { PAGE_STRATEGY_RULES, type PageStrategyName } from '@selfheal/shared';
+import { capSize } from './bounded.js';
 
 /** How many runs of each strategy each fingerprint has left. */
 export interface Budgets {
@@ -25,7 +26,7 @@ export function createRunCounter(now: () => number): RunCounter {
     runs.delete(key);
     runs.set(key, recent);
     // Many distinct keys must not grow memory without end: forget the stalest.
-    if (runs.size > MAX_KEYS) runs.delete(runs.keys().next().value as string);
+    capSize(runs, MAX_KEYS);
     return true;
   };
 }

@@ -1,4 +1,5 @@
 import { type PageCommand, toPageCommand } from '@selfheal/shared';
+import { capSize } from './bounded.js';
 import type { AgentContext } from './context.js';
 import { clearCacheStorage } from './fixes/clear-cache.js';
 import type { ReinjectFix } from './fixes/reinject-resource.js';
@@ -52,7 +53,7 @@ export function createCommandRunner(
           continue;
         }
         seen.add(check.command.id);
-        if (seen.size > MAX_SEEN) seen.delete(seen.values().next().value as string);
+        capSize(seen, MAX_SEEN);
         let ran = false;
         try {
           ran = run(check.command);

@@ -1,3 +1,4 @@
+import { capSize } from './bounded.js';
 import type { AgentEvent, AgentStatus, ErrorRecord, FixRecord } from './types.js';
 
 type Metrics = AgentStatus['metrics'];
@@ -57,7 +58,7 @@ export function createStatusBook(startedAt: number, historySize: number): Status
           firstSeen: event.timestamp,
           lastSeen: event.timestamp,
         });
-        if (errors.size > limit) errors.delete(errors.keys().next().value as string);
+        capSize(errors, limit);
       }
     },
     recordFix(record) {

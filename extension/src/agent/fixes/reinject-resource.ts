@@ -1,4 +1,5 @@
 import type { PageCommand } from '@selfheal/shared';
+import { capSize } from '../bounded.js';
 import type { AgentContext } from '../context.js';
 import type { ResourceFailure } from '../instrument/resource-errors.js';
 import type { AgentEvent } from '../types.js';
@@ -58,7 +59,7 @@ export function createReinjectFix(ctx: AgentContext): ReinjectFix {
       if (!event?.fingerprint) return;
       failed.delete(event.fingerprint);
       failed.set(event.fingerprint, failure);
-      if (failed.size > MAX_REMEMBERED) failed.delete(failed.keys().next().value as string);
+      capSize(failed, MAX_REMEMBERED);
       reinject(failure, event.fingerprint, event.kind);
     },
     run(command) {
