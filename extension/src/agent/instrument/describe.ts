@@ -38,8 +38,6 @@ export function describeValue(value: unknown): Described {
 export function textOf(value: unknown): string {
   try {
     if (typeof value === 'string') return value.slice(0, MAX_TEXT);
-    if (value === undefined || typeof value === 'function' || typeof value === 'symbol')
-      return String(value);
     return (JSON.stringify(value) ?? String(value)).slice(0, MAX_TEXT);
   } catch {
     return Object.prototype.toString.call(value);
