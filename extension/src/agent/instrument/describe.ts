@@ -37,8 +37,8 @@ export function describeValue(value: unknown): Described {
 /** A short text for any value; never throws (getters and toString may). */
 export function textOf(value: unknown): string {
   try {
-    if (typeof value === 'string') return value.slice(0, MAX_TEXT);
-    return (JSON.stringify(value) ?? String(value)).slice(0, MAX_TEXT);
+    const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
+    return text.slice(0, MAX_TEXT);
   } catch {
     return Object.prototype.toString.call(value);
   }
