@@ -43,6 +43,14 @@ export function startAgent(options: AgentOptions): Agent {
   const nextId = createIds(sessionId);
   const listeners = new Set<(activity: AgentActivity) => void>();
   const faultListeners = new Set<(event: AgentEvent) => void>();
+  const subscribe =
+    <L>(set: Set<L>) =>
+    (listener: L) => {
+      set.add(listener);
+      return () => {
+        set.delete(listener);
+      };
+    };
   const cleanups: Array<() => void> = [];
 
   const safe =
@@ -69,10 +77,7 @@ export function startAgent(options: AgentOptions): Agent {
     setTimer,
     clearTimer,
     flush: (final) => reporter.flush(final),
-    onFault(listener) {
-      faultListeners.add(listener);
-      return () => faultListeners.delete(listener);
-    },
+    onFault: subscribe(faultListeners),
     fault(input: FaultInput) {
       try {
         const event = toFaultEvent({ url: win.location?.href, ...input }, nextId(), now());
@@ -98,7 +103,7 @@ export function startAgent(options: AgentOptions): Agent {
   const reload = createReloadFix(ctx);
   const reinject = createReinjectFix(ctx);
   const commandsRunner = createCommandRunner(ctx, { reload, reinject });
-  faultListeners.add((event) => reload.onFault(event));
+  faultListeners.add(reload.onFault);
 
   const flushFinal = safe(() => void reporter.flush(true));
   cleanups.push(
@@ -149,12 +154,7 @@ export function startAgent(options: AgentOptions): Agent {
       config = mergeConfig(config, partial);
       book.setHistorySize(config.historySize);
     }),
-    onActivity(listener) {
-      listeners.add(listener);
-      return () => {
-        listeners.delete(listener);
-      };
-    },
+    onActivity: subscribe(listeners),
     reportError: safe((error, context) => {
       const component = typeof context?.component === 'string' ? context.component : undefined;
       errorFault(ctx, 'reportError', describeValue(error), component ? { component } : {});
