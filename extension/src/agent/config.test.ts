@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, mergeConfig } from './config.js';
+import type { AgentConfig } from './types.js';
 
 describe('mergeConfig', () => {
   it('takes fields of the right type and clamps numbers to their range', () => {
@@ -21,5 +22,7 @@ describe('mergeConfig', () => {
     const config = mergeConfig({ ...DEFAULT_CONFIG }, bad);
     expect(config).toEqual(DEFAULT_CONFIG);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    const notAList = { criticalSelectors: { 0: '#app' } } as unknown as Partial<AgentConfig>;
+    expect(mergeConfig({ ...DEFAULT_CONFIG }, notAList).criticalSelectors).toEqual([]);
   });
 });

@@ -42,15 +42,20 @@ export function mergeConfig(base: AgentConfig, partial: Partial<AgentConfig>): A
   const target = next as unknown as Record<string, unknown>;
   for (const [key, value] of Object.entries(partial ?? {})) {
     if (!Object.hasOwn(DEFAULT_CONFIG, key) || value === undefined) continue;
-    const current = (DEFAULT_CONFIG as unknown as Record<string, unknown>)[key];
     const limits = LIMITS[key];
-    if (limits && typeof value === 'number' && Number.isFinite(value)) {
-      target[key] = Math.min(limits[2] as number, Math.max(limits[1] as number, value));
-    } else if (key === 'criticalSelectors' && Array.isArray(value)) {
-      target[key] = value.filter((s): s is string => typeof s === 'string' && s.length > 0);
-    } else if (key === 'service' && (typeof value === 'string' || value === undefined)) {
-      target[key] = value;
-    } else if (typeof value === typeof current && typeof value !== 'number') {
+    if (limits) {
+      if (typeof value === 'number' && Number.isFinite(value)) {
+        target[key] = Math.min(limits[2] as number, Math.max(limits[1] as number, value));
+      }
+    } else if (key === 'criticalSelectors') {
+      if (Array.isArray(value)) {
+        target[key] = value.filter((s): s is string => typeof s === 'string' && s.length > 0);
+      }
+    } else if (
+      // `service` starts undefined; the others take the type of their default.
+      typeof value ===
+      (key === 'service' ? 'string' : typeof (DEFAULT_CONFIG as Record<string, unknown>)[key])
+    ) {
       target[key] = value;
     }
   }
