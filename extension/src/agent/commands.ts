@@ -48,17 +48,15 @@ export function createCommandRunner(
       for (const value of commands.slice(0, 50)) {
         metrics.commandsReceived += 1;
         const check = toPageCommand(value, ctx.now());
-        if (!check.ok || seen.has(check.command.id) || !ctx.config().autoFixEnabled) {
-          metrics.commandsRejected += 1;
-          continue;
-        }
-        seen.add(check.command.id);
-        capSize(seen, MAX_SEEN);
         let ran = false;
-        try {
-          ran = run(check.command);
-        } catch {
-          metrics.internalErrors += 1;
+        if (check.ok && !seen.has(check.command.id) && ctx.config().autoFixEnabled) {
+          seen.add(check.command.id);
+          capSize(seen, MAX_SEEN);
+          try {
+            ran = run(check.command);
+          } catch {
+            metrics.internalErrors += 1;
+          }
         }
         if (!ran) metrics.commandsRejected += 1;
       }

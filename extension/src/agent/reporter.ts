@@ -85,7 +85,7 @@ export function createReporter(
   const reporter: Reporter = {
     enqueue(event) {
       if (stopped) return;
-      if (event.fingerprint && event.type !== 'fix_attempt' && event.type !== 'fix_outcome') {
+      if (event.fingerprint && !event.type.startsWith('fix_')) {
         const same = queue.find(
           (e) => e.fingerprint === event.fingerprint && e.type === event.type,
         );
