@@ -2,6 +2,7 @@ import type { PageCommand } from '@selfheal/shared';
 import { isIdempotent, isRetryableStatus, parseRetryAfter, retryDelay } from '../backoff.js';
 import type { AgentContext, FixHandle } from '../context.js';
 import type { FetchCall, FetchHandler } from '../instrument/fetch.js';
+import { listen } from '../native.js';
 
 type Settled = { response: Response; error?: undefined } | { response?: undefined; error: unknown };
 
@@ -166,16 +167,22 @@ function failureOf({ response, error }: Settled, durationMs: number): AttemptRes
 
 /** Waits `ms`; false when the page's signal aborted meanwhile. */
 function sleep(ctx: AgentContext, ms: number, signal: AbortSignal | undefined): Promise<boolean> {
-  if (signal?.aborted) return Promise.resolve(false);
   return new Promise((resolve) => {
-    const onAbort = () => {
-      ctx.clearTimer(timer);
-      resolve(false);
-    };
+    if (signal?.aborted) return resolve(false);
     const timer = ctx.setTimer(() => {
-      signal?.removeEventListener('abort', onAbort);
+      stop?.();
       resolve(true);
     }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
+    const stop =
+      signal &&
+      listen(
+        signal,
+        'abort',
+        () => {
+          ctx.clearTimer(timer);
+          resolve(false);
+        },
+        { once: true },
+      );
   });
 }
