@@ -96,6 +96,22 @@ describe('the fetch wrapper', () => {
     expect(calls).toHaveLength(2);
   });
 
+  it('rejects with the abort when the page aborts while a retry waits, and ends the fix as failed', async () => {
+    const a = start({ retryBaseDelayMs: 5_000 });
+    answers.push(() => new Response('no', { status: 503 }));
+    const controller = new AbortController();
+    const pending = fetch('/api/items', { signal: controller.signal });
+    await vi.waitFor(() => expect(a.getStatus().metrics.fixesAttempted).toBe(1));
+    controller.abort();
+    await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
+    expect(calls).toHaveLength(1);
+    expect(a.getStatus().fixHistory[0]).toMatchObject({
+      strategy: 'retry_request',
+      success: false,
+      detail: 'page aborted',
+    });
+  });
+
   it('reports a 4xx without retrying it', async () => {
     start();
     answers.push(() => new Response('missing', { status: 404 }));
