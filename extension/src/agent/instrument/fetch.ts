@@ -32,8 +32,13 @@ export function instrumentFetch(win: Window, handler: FetchHandler): () => void 
     let call: FetchCall;
     let attempt: () => Promise<Response>;
     try {
-      call = describe(input, init);
-      attempt = attempts(win, original, input, init, call.replayable);
+      const request =
+        typeof Request !== 'undefined' && input instanceof Request ? input : undefined;
+      call = describe(input, init, request);
+      // A Request's body is read by the first send; a clone kept aside serves the retries.
+      const spare = call.replayable && request && !request.bodyUsed ? request.clone() : undefined;
+      let sent = 0;
+      attempt = () => original.call(win, sent++ && spare ? spare.clone() : input, init);
     } catch {
       return original.call(win, input, init);
     }
@@ -46,8 +51,11 @@ export function instrumentFetch(win: Window, handler: FetchHandler): () => void 
   };
 }
 
-function describe(input: RequestInfo | URL, init: RequestInit | undefined): FetchCall {
-  const request = typeof Request !== 'undefined' && input instanceof Request ? input : undefined;
+function describe(
+  input: RequestInfo | URL,
+  init: RequestInit | undefined,
+  request: Request | undefined,
+): FetchCall {
   const method = (init?.method ?? request?.method ?? 'GET').toUpperCase();
   const url = request ? request.url : String(input);
   const headers = init?.headers ?? request?.headers;
@@ -63,25 +71,5 @@ function describe(input: RequestInfo | URL, init: RequestInit | undefined): Fetc
     idempotencyKey,
     replayable: !streamBody,
     signal: init?.signal ?? request?.signal ?? undefined,
-  };
-}
-
-function attempts(
-  win: Window,
-  original: typeof fetch,
-  input: RequestInfo | URL,
-  init: RequestInit | undefined,
-  replayable: boolean,
-): () => Promise<Response> {
-  // A Request's body is read by the first send; a clone kept aside serves the retries.
-  const spare =
-    replayable && typeof Request !== 'undefined' && input instanceof Request && !input.bodyUsed
-      ? input.clone()
-      : undefined;
-  let sent = 0;
-  return () => {
-    sent += 1;
-    if (sent === 1) return original.call(win, input, init);
-    return original.call(win, spare ? spare.clone() : input, init);
   };
 }
