@@ -276,6 +276,26 @@ describe('commands from the collector', () => {
     ...overrides,
   });
 
+  it('re-inserts the script or stylesheet a reinject command names, and nothing it does not name', () => {
+    const a = start();
+    const old = document.createElement('script');
+    old.src = '/assets/app.js';
+    old.setAttribute('data-app', '1');
+    document.body.append(old);
+    const reinject = (src: string, id: string) =>
+      command({ id, strategy: 'reinject_resource', params: { src } });
+    a.applyCommands([reinject('/assets/gone.js', 'cmd-1'), reinject('/assets/app.js', 'cmd-2')]);
+    expect(a.getStatus().metrics.commandsRejected).toBe(1);
+    const byCommand = a.getStatus().fixHistory.filter((f) => f.commandId);
+    expect(byCommand).toMatchObject([{ strategy: 'reinject_resource', commandId: 'cmd-2' }]);
+    const copies = [...document.querySelectorAll<HTMLScriptElement>('script[data-app]')].slice(1);
+    expect(copies.map((c) => c.src)).toContainEqual(
+      expect.stringMatching(/\/assets\/app\.js\?selfheal_retry=\d+$/),
+    );
+    for (const c of copies) c.remove();
+    old.remove();
+  });
+
   it('refuses commands that are malformed, expired, for another target or not page strategies', () => {
     const a = start();
     a.applyCommands([

@@ -1,7 +1,7 @@
 import type { PageCommand } from '@selfheal/shared';
 import { capSize } from '../bounded.js';
 import type { AgentContext } from '../context.js';
-import type { ResourceFailure } from '../instrument/resource-errors.js';
+import { type ResourceFailure, resourceOf } from '../instrument/resource-errors.js';
 import type { AgentEvent } from '../types.js';
 
 /** Inserts a failed script or stylesheet again, once, with a cache-busting query. */
@@ -68,17 +68,9 @@ export function createReinjectFix(ctx: AgentContext): ReinjectFix {
       if (typeof src === 'string' && src) {
         const doc = ctx.win.document;
         const absolute = new URL(src, doc.baseURI).href;
-        const element = Array.from(
-          doc.querySelectorAll<HTMLScriptElement | HTMLLinkElement>('script[src],link[href]'),
-        ).find((el) => ('src' in el ? el.src : el.href) === absolute);
-        if (!element) return false;
-        const tag = element.tagName.toLowerCase() as 'script' | 'link';
-        failure = {
-          element,
-          tag,
-          url: absolute,
-          module: tag === 'script' && (element as HTMLScriptElement).type === 'module',
-        };
+        failure = Array.from(doc.querySelectorAll('script[src],link[href]'), resourceOf).find(
+          (found) => found?.url === absolute,
+        );
       }
       return failure ? reinject(failure, command.fingerprint, undefined, command) : false;
     },

@@ -15,21 +15,31 @@ export function instrumentResources(
   win: Window,
   handler: (failure: ResourceFailure) => void,
 ): () => void {
-  const listener = (event: Event) => {
-    // The window and the document have no tag name; elements other than these three are not ours.
-    const element = event.target as HTMLScriptElement & HTMLLinkElement & HTMLImageElement;
-    const tag = (
-      element as Partial<Element> | null
-    )?.tagName?.toLowerCase() as ResourceFailure['tag'];
-    if (tag === 'link' ? !/\bstylesheet\b/i.test(element.rel) : tag !== 'script' && tag !== 'img') {
-      return;
-    }
-    handler({
-      element,
-      tag,
-      url: tag === 'link' ? element.href : (tag === 'img' && element.currentSrc) || element.src,
-      module: tag === 'script' && element.type === 'module',
-    });
+  return listen(
+    win,
+    'error',
+    (event: Event) => {
+      const failure = resourceOf(event.target);
+      if (failure) handler(failure);
+    },
+    true,
+  );
+}
+
+/** `target` as a resource the agent watches, or undefined (the window, other elements). */
+export function resourceOf(target: unknown): ResourceFailure | undefined {
+  const element = target as HTMLScriptElement & HTMLLinkElement & HTMLImageElement;
+  // The window and the document have no tag name.
+  const tag = (
+    element as Partial<Element> | null
+  )?.tagName?.toLowerCase() as ResourceFailure['tag'];
+  if (tag === 'link' ? !/\bstylesheet\b/i.test(element.rel) : tag !== 'script' && tag !== 'img') {
+    return undefined;
+  }
+  return {
+    element,
+    tag,
+    url: tag === 'link' ? element.href : (tag === 'img' && element.currentSrc) || element.src,
+    module: tag === 'script' && element.type === 'module',
   };
-  return listen(win, 'error', listener, true);
 }
