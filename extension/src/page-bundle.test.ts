@@ -8,10 +8,11 @@ const here = dirname(fileURLToPath(import.meta.url));
 /** The issue's budget for the whole standalone agent, gzipped at level 9. */
 const BUDGET = 12 * 1024;
 /**
- * What the agent may weigh until the budget is met (it is not: see docs/BENCHMARKS.md, "Page
- * agent"). It keeps the file from growing unnoticed; lower it with every cut, down to `BUDGET`.
+ * What the agent may weigh until the budget is met (it is not: 14,794 B, see docs/BENCHMARKS.md,
+ * "Page agent"). It keeps the file from growing unnoticed; lower it with every cut, down to
+ * `BUDGET`.
  */
-const CEILING = 16 * 1024;
+const CEILING = 58 * 256;
 
 /** Every bare import reachable from `entry` through relative imports (type-only ones included). */
 function packagesOf(entry: string): Set<string> {
