@@ -1,0 +1,301 @@
+import { createBudgets } from './budget.js';
+import { createCommandRunner } from './commands.js';
+import { DEFAULT_CONFIG, mergeConfig } from './config.js';
+import type { AgentContext, FixHandle, FixSpec, PageWindow } from './context.js';
+import { detectMissingSelectors } from './detect/critical-selectors.js';
+import { detectLongTasks } from './detect/long-tasks.js';
+import { detectMemory } from './detect/memory.js';
+import { createIds, type FaultInput, newSessionId, toFaultEvent } from './events.js';
+import { createReinjectFix } from './fixes/reinject-resource.js';
+import { createReloadFix } from './fixes/reload-page.js';
+import { createRetryHandler, reportNetworkFault } from './fixes/retry-request.js';
+import { instrumentConsole } from './instrument/console.js';
+import { describeValue } from './instrument/describe.js';
+import { instrumentFetch } from './instrument/fetch.js';
+import { instrumentErrors } from './instrument/onerror.js';
+import { instrumentResources } from './instrument/resource-errors.js';
+import { instrumentRejections } from './instrument/unhandled-rejection.js';
+import { instrumentXhr } from './instrument/xhr.js';
+import { createReporter } from './reporter.js';
+import { createStatusBook } from './status.js';
+import type { Agent, AgentActivity, AgentEvent, AgentOptions } from './types.js';
+
+let running: Agent | undefined;
+
+/**
+ * Patches the page's globals, starts the detectors and returns the running agent. A second call
+ * stops the first agent, so globals are never patched twice.
+ */
+export function startAgent(options: AgentOptions): Agent {
+  running?.stop();
+  const win = globalThis as PageWindow;
+  const setTimer = (fn: () => void, ms: number): unknown => win.setTimeout(fn, ms);
+  const clearTimer = (timer: unknown) => win.clearTimeout(timer as number);
+  const now = () => Date.now();
+  const random = Math.random;
+  const startedAt = now();
+  let config = mergeConfig({ ...DEFAULT_CONFIG }, options.config ?? {});
+  const book = createStatusBook(startedAt, config.historySize);
+  const sessionId = newSessionId(random);
+  const nextId = createIds(sessionId);
+  const listeners = new Set<(activity: AgentActivity) => void>();
+  const faultListeners = new Set<(event: AgentEvent) => void>();
+  const cleanups: Array<() => void> = [];
+
+  const safe =
+    <A extends unknown[]>(fn: (...args: A) => void) =>
+    (...args: A): void => {
+      try {
+        fn(...args);
+      } catch {
+        book.metrics.internalErrors += 1;
+      }
+    };
+  const emit = (event: AgentEvent, internal: Set<(event: AgentEvent) => void> | undefined) => {
+    for (const listener of [...(internal ?? []), ...listeners]) safe(listener)(event);
+  };
+
+  const reporter = createReporter({
+    transport: options.transport,
+    config: () => config,
+    book,
+    now,
+    sessionId,
+    pageUrl: () => String(win.location?.href ?? '').slice(0, 4_096),
+    onCommands: (commands) => safe(commandsRunner.apply)(commands),
+    setTimer,
+    clearTimer,
+  });
+
+  const fixEvent = (
+    type: 'fix_attempt' | 'fix_outcome',
+    spec: FixSpec,
+    extra: Record<string, unknown>,
+  ): AgentEvent => {
+    const data: Record<string, unknown> = {
+      strategy: spec.strategy,
+      fingerprint: spec.fingerprint,
+      ...extra,
+    };
+    if (spec.kind) data.kind = spec.kind;
+    if (spec.command) {
+      data.commandId = spec.command.id;
+      if (spec.command.decisionId) data.decisionId = spec.command.decisionId;
+    } else data.local = true;
+    return { id: nextId(), type, timestamp: now(), fingerprint: spec.fingerprint, data };
+  };
+
+  const ctx: AgentContext = {
+    win,
+    config: () => config,
+    book,
+    budgets: createBudgets(now),
+    now,
+    random,
+    safe,
+    setTimer,
+    clearTimer,
+    flush: (final) => reporter.flush(final),
+    onFault(listener) {
+      faultListeners.add(listener);
+      return () => faultListeners.delete(listener);
+    },
+    fault(input: FaultInput) {
+      try {
+        const event = toFaultEvent(input, nextId(), now());
+        book.recordFault(event);
+        reporter.enqueue(event);
+        emit(event, faultListeners);
+        return event;
+      } catch {
+        book.metrics.internalErrors += 1;
+        return undefined;
+      }
+    },
+    startFix(spec) {
+      const startedAt = spec.resumed?.startedAt ?? now();
+      const record = book.recordFix({
+        strategy: spec.strategy,
+        fingerprint: spec.fingerprint,
+        startedAt,
+        local: !spec.command,
+        ...(spec.command ? { commandId: spec.command.id } : {}),
+      });
+      if (!spec.resumed) {
+        const attempt = fixEvent('fix_attempt', spec, {});
+        reporter.enqueue(attempt);
+        emit(attempt, undefined);
+      }
+      let done = false;
+      const handle: FixHandle = {
+        finish: safe((success: boolean, verifiedBy: string, detail?: string) => {
+          if (done) return;
+          done = true;
+          const at = now();
+          book.finishFix(record, success, at, detail);
+          const extra: Record<string, unknown> = {
+            success,
+            verifiedBy,
+            durationMs: at - startedAt,
+          };
+          if (detail) extra.detail = detail;
+          const outcome = fixEvent('fix_outcome', spec, extra);
+          reporter.enqueue(outcome);
+          emit(outcome, undefined);
+        }),
+      };
+      return handle;
+    },
+  };
+
+  const reload = createReloadFix(ctx);
+  const reinject = createReinjectFix(ctx);
+  const commandsRunner = createCommandRunner(ctx, { reload, reinject });
+  faultListeners.add((event) => reload.onFault(event));
+
+  const errorFault = (source: string, e: ReturnType<typeof describeValue>, extra = {}) =>
+    ctx.fault({
+      type: 'error',
+      message: e.message,
+      stack: e.stack,
+      url: win.location?.href,
+      data: { name: e.name, source, ...extra },
+    });
+
+  cleanups.push(
+    instrumentErrors(
+      win,
+      safe((e) =>
+        errorFault('onerror', e, { filename: e.filename, lineno: e.lineno, colno: e.colno }),
+      ),
+    ),
+    instrumentRejections(
+      win,
+      safe((e) => errorFault('unhandledrejection', e)),
+    ),
+    instrumentConsole(
+      win.console,
+      safe((e) => {
+        if (config.captureConsole) errorFault('console', e);
+      }),
+    ),
+    instrumentResources(
+      win,
+      safe((failure) => {
+        if (reinject.isOwn(failure.element)) return;
+        const event = ctx.fault({
+          type: 'resource',
+          message: `${failure.tag} failed to load: ${failure.url}`,
+          url: failure.url,
+          data: { tag: failure.tag, src: failure.url, module: failure.module },
+        });
+        reinject.onFailure(failure, event);
+      }),
+    ),
+    instrumentFetch(win, createRetryHandler(ctx, commandsRunner.retryFor)),
+    instrumentXhr(
+      win,
+      safe((result) => {
+        if (result.status >= 400 || result.status === 0) reportNetworkFault(ctx, result);
+      }),
+    ),
+    detectLongTasks(
+      win,
+      () => config.longTaskThresholdMs,
+      safe((durationMs) =>
+        ctx.fault({
+          type: 'performance',
+          message: `long task of ${Math.round(durationMs)} ms`,
+          url: win.location?.href,
+          data: {
+            metric: 'long_task',
+            value: Math.round(durationMs),
+            threshold: config.longTaskThresholdMs,
+          },
+        }),
+      ),
+    ),
+    detectMemory(
+      win,
+      {
+        intervalMs: config.memoryIntervalMs,
+        growthBytes: () => config.memoryGrowthBytes,
+        setTimer,
+        clearTimer,
+      },
+      safe((signal) =>
+        ctx.fault({
+          type: 'performance',
+          message: `JS heap grew by ${Math.round(signal.growthBytes / 1_048_576)} MB`,
+          url: win.location?.href,
+          data: { metric: 'memory', value: signal.usedBytes, threshold: config.memoryGrowthBytes },
+        }),
+      ),
+    ),
+    detectMissingSelectors(
+      win,
+      () => config.criticalSelectors,
+      () => config.criticalSelectorDelayMs,
+      { set: setTimer, clear: clearTimer },
+      safe((selector) =>
+        ctx.fault({
+          type: 'ui',
+          message: `critical element missing: ${selector}`,
+          url: win.location?.href,
+          data: { selector },
+        }),
+      ),
+    ),
+  );
+
+  const onHidden = safe(() => {
+    if (win.document.visibilityState === 'hidden') void reporter.flush(true);
+  });
+  const onPageHide = safe(() => void reporter.flush(true));
+  win.document.addEventListener('visibilitychange', onHidden);
+  win.addEventListener('pagehide', onPageHide);
+  cleanups.push(() => {
+    win.document.removeEventListener('visibilitychange', onHidden);
+    win.removeEventListener('pagehide', onPageHide);
+  });
+
+  safe(reload.resume)();
+
+  let stopped = false;
+  const agent: Agent = {
+    getStatus: () =>
+      book.snapshot(now(), {
+        autoFixEnabled: config.autoFixEnabled,
+        reportingEnabled: config.reportingEnabled,
+        service: config.service,
+      }),
+    applyCommands: (commands) =>
+      safe(commandsRunner.apply)(Array.isArray(commands) ? commands : []),
+    updateConfig: safe((partial) => {
+      config = mergeConfig(config, partial);
+      book.setHistorySize(config.historySize);
+    }),
+    onActivity(listener) {
+      listeners.add(listener);
+      return () => {
+        listeners.delete(listener);
+      };
+    },
+    reportError: safe((error, context) => {
+      const component = typeof context?.component === 'string' ? context.component : undefined;
+      errorFault('reportError', describeValue(error), component ? { component } : {});
+    }),
+    flush: () => reporter.flush().catch(() => {}),
+    stop() {
+      if (stopped) return;
+      stopped = true;
+      for (const cleanup of cleanups.splice(0)) safe(cleanup)();
+      void reporter.flush(true).catch(() => {});
+      reporter.stop();
+      listeners.clear();
+      if (running === agent) running = undefined;
+    },
+  };
+  running = agent;
+  return agent;
+}

@@ -1,0 +1,53 @@
+import {
+  classify,
+  type EventType,
+  fingerprint,
+  LIMITS,
+  scrub,
+  scrubData,
+  scrubUrl,
+} from '@selfheal/shared';
+import type { AgentEvent } from './types.js';
+
+/** A fault as an instrument saw it, before it is classified, fingerprinted and scrubbed. */
+export interface FaultInput {
+  type: Exclude<EventType, 'fix_attempt' | 'fix_outcome'>;
+  message?: string;
+  stack?: string;
+  url?: string;
+  data?: Record<string, unknown>;
+}
+
+/** Makes event ids unique within a page load: a random session prefix and a counter. */
+export function createIds(sessionId: string): () => string {
+  let sequence = 0;
+  return () => {
+    sequence += 1;
+    return `${sessionId}-${sequence}`;
+  };
+}
+
+/** A random id for this page load. */
+export function newSessionId(random: () => number): string {
+  const c = (globalThis as { crypto?: Crypto }).crypto;
+  if (c && typeof c.randomUUID === 'function') return c.randomUUID();
+  return `${Math.floor(random() * 2 ** 52).toString(36)}${Date.now().toString(36)}`;
+}
+
+/** The fault as an event: classified and fingerprinted on the raw text, then scrubbed and trimmed. */
+export function toFaultEvent(input: FaultInput, id: string, timestamp: number): AgentEvent {
+  const { kind, severity } = classify(input);
+  const event: AgentEvent = {
+    id,
+    type: input.type,
+    timestamp,
+    kind,
+    severity,
+    fingerprint: fingerprint({ ...input, kind }),
+  };
+  if (input.message) event.message = scrub(input.message.slice(0, LIMITS.maxMessageLength));
+  if (input.stack) event.stack = scrub(input.stack.slice(0, LIMITS.maxStackLength));
+  if (input.url) event.url = scrubUrl(input.url.slice(0, LIMITS.maxUrlLength));
+  if (input.data) event.data = scrubData(input.data) as Record<string, unknown>;
+  return event;
+}

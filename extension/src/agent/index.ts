@@ -1,0 +1,17 @@
+export { startAgent } from './agent.js';
+export { DEFAULT_CONFIG } from './config.js';
+export { createHttpTransport, type HttpTransportOptions } from './http-transport.js';
+export { nativeFetch } from './native.js';
+export type {
+  Agent,
+  AgentActivity,
+  AgentConfig,
+  AgentEvent,
+  AgentOptions,
+  AgentReport,
+  AgentStatus,
+  ErrorRecord,
+  FixRecord,
+  Transport,
+  TransportAnswer,
+} from './types.js';

@@ -1,0 +1,15 @@
+import { defineProject } from 'vitest/config';
+
+const conditions = ['@selfheal/source'];
+
+export default defineProject({
+  resolve: { conditions },
+  ssr: { resolve: { conditions } },
+  test: {
+    name: 'extension',
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    globalSetup: ['test/build-agent.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+  },
+});
