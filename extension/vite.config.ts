@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { crx } from '@crxjs/vite-plugin';
 import preact from '@preact/preset-vite';
 import { defineConfig } from 'vite';
@@ -11,6 +12,7 @@ const target: Target = process.env.TARGET === 'firefox' ? 'firefox' : 'chrome';
 
 /** Builds the unpacked extension for Chrome (default) or Firefox (`TARGET=firefox`). */
 export default defineConfig({
+  root: fileURLToPath(new URL('.', import.meta.url)),
   resolve: { conditions: ['@selfheal/source'] },
   plugins: [
     preact(),
@@ -22,9 +24,9 @@ export default defineConfig({
     }),
   ],
   build: {
-    outDir: `dist/${target}`,
+    outDir: fileURLToPath(new URL(`dist/${target}`, import.meta.url)),
     emptyOutDir: true,
     target: target === 'firefox' ? 'firefox128' : 'chrome111',
-    rolldownOptions: { input: { panel: 'panel.html' } },
+    rolldownOptions: { input: { panel: fileURLToPath(new URL('panel.html', import.meta.url)) } },
   },
 });

@@ -20,6 +20,7 @@ export function emptyTabState(tabId: number, url = ''): TabState {
     faults: [],
     fixes: [],
     status: null,
+    statusAt: null,
     reports: { sent: 0, failed: 0, events: 0, lastError: null },
   };
 }
@@ -120,5 +121,6 @@ export function applyEvent(state: TabState, event: AgentEvent): void {
 /** Records the agent's latest counters and health (in place). */
 export function applyStatus(state: TabState, status: AgentStatus): void {
   state.status = status;
-  state.updatedAt = Date.now();
+  state.statusAt = Date.now();
+  state.updatedAt = state.statusAt;
 }

@@ -106,7 +106,7 @@ export function App({ tabId }: { tabId: number | undefined }) {
         />
       ) : state ? (
         <>
-          <Health state={state} />
+          <Health state={state} now={now} />
           {state.reports.lastError ? (
             <p class="notice">Reporting: {state.reports.lastError}</p>
           ) : null}

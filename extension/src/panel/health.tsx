@@ -1,26 +1,23 @@
 import type { TabState } from '@selfheal/shared/protocol';
 import { formatDuration, formatRate } from './format.js';
 
-/** Health of the tab's agent: fix success rate, uptime and its counters. */
-export function Health({ state }: { state: TabState }) {
-  const status = state.status;
-  const metrics = status?.metrics ?? {};
+/**
+ * Health of the tab: the fix success rate and counts over everything this tab has seen (across
+ * reloads), and the uptime of the agent in the page now, aged since its last status.
+ */
+export function Health({ state, now }: { state: TabState; now: number }) {
   const finished = state.fixes.filter((f) => f.success !== null);
-  const localRate = finished.length
-    ? finished.filter((f) => f.success).length / finished.length
-    : null;
-  const rate = status?.health.fixSuccessRate ?? localRate;
-  const uptime = status?.health.uptime;
+  const verified = finished.filter((f) => f.success).length;
+  const rate = finished.length > 0 ? verified / finished.length : null;
+  const uptime =
+    state.status && state.statusAt !== null
+      ? state.status.health.uptime + (state.agentConnected ? Math.max(0, now - state.statusAt) : 0)
+      : undefined;
   const tiles: Array<[string, string, string]> = [
     ['fix-success-rate', 'Fix success rate', formatRate(rate)],
-    // Agents report uptime in milliseconds.
-    ['uptime', 'Uptime', typeof uptime === 'number' ? formatDuration(uptime) : '—'],
-    ['errors-detected', 'Faults detected', String(metrics.errorsDetected ?? sumCounts(state))],
-    [
-      'errors-fixed',
-      'Fixed',
-      String(metrics.errorsFixed ?? finished.filter((f) => f.success).length),
-    ],
+    ['fixes-verified', 'Fixes verified', `${verified} of ${finished.length}`],
+    ['faults-seen', 'Faults seen', String(state.faults.reduce((n, f) => n + f.count, 0))],
+    ['uptime', 'Agent uptime', uptime === undefined ? '—' : formatDuration(uptime)],
     ['reports-sent', 'Reports sent', String(state.reports.sent)],
   ];
   return (
@@ -33,8 +30,4 @@ export function Health({ state }: { state: TabState }) {
       ))}
     </section>
   );
-}
-
-function sumCounts(state: TabState): number {
-  return state.faults.reduce((n, f) => n + f.count, 0);
 }

@@ -117,6 +117,8 @@ export const tabStateSchema = z.object({
   faults: z.array(faultGroupSchema),
   fixes: z.array(fixRecordSchema),
   status: agentStatusSchema.nullable(),
+  /** When the agent last sent its status (epoch ms), to age its uptime between updates. */
+  statusAt: z.number().nullable(),
   reports: z.object({
     sent: z.number().int(),
     failed: z.number().int(),
