@@ -5,9 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { type BrowserContext, chromium, type Page, type Worker } from 'playwright-core';
 import type { Browser as WebExtensionApi } from 'webextension-polyfill';
 
-/** The `chrome` global inside the extension's pages and worker, for code run there by tests. */
-export const ext = (): WebExtensionApi =>
-  (globalThis as unknown as { chrome: WebExtensionApi }).chrome;
+/** The type of the `chrome` global in the extension's worker, for code tests run there. */
+export type ChromeGlobal = { chrome: WebExtensionApi };
 
 /** The unpacked Chrome build the tests load. */
 export const CHROME_DIST = fileURLToPath(new URL('../dist/chrome', import.meta.url));
@@ -64,9 +63,7 @@ export async function launchWithExtension(extraArgs: string[] = []): Promise<Ext
       const url = page.url();
       const sw = await worker();
       const id = await sw.evaluate(async (target) => {
-        const tabs = await (globalThis as unknown as { chrome: WebExtensionApi }).chrome.tabs.query(
-          {},
-        );
+        const tabs = await (globalThis as unknown as ChromeGlobal).chrome.tabs.query({});
         return tabs.find((t) => t.url === target)?.id;
       }, url);
       if (id === undefined) throw new Error(`no tab shows ${url}`);
@@ -80,7 +77,7 @@ export async function launchWithExtension(extraArgs: string[] = []): Promise<Ext
     async configure(settings) {
       const sw = await worker();
       await sw.evaluate(async (next) => {
-        const { storage } = (globalThis as unknown as { chrome: WebExtensionApi }).chrome;
+        const { storage } = (globalThis as unknown as ChromeGlobal).chrome;
         const current = (await storage.local.get('settings')).settings ?? {};
         await storage.local.set({ settings: { ...(current as object), ...next } });
       }, settings);
