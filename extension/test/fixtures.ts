@@ -59,7 +59,12 @@ const HOSTILE_PAGE = html(
       report: { agent: 'frontend', events: [{ id: 'forged-1', type: 'error', timestamp: Date.now(), message: 'FORGED-REPORT' }] } };
     // A fake bootstrap: announce a node of our own, as the real one does.
     const mine = document.createElement('span');
-    mine.addEventListener('selfheal:to-page', (e) => seen.push('got-hello:' + e.detail));
+    mine.addEventListener('selfheal:to-page', (e) => {
+      seen.push('got-hello:' + e.detail);
+      // Had it won the handshake, it would now know the nonce and use it.
+      const nonce = JSON.parse(e.detail).nonce;
+      mine.dispatchEvent(new CustomEvent('selfheal:from-page', { detail: JSON.stringify({ ...forged, nonce }) }));
+    });
     dispatchEvent(new MouseEvent('selfheal:main-ready', { relatedTarget: mine }));
     mine.dispatchEvent(new CustomEvent('selfheal:from-page', { detail: JSON.stringify(forged) }));
     dispatchEvent(new CustomEvent('selfheal:from-page', { detail: JSON.stringify(forged) }));
