@@ -11,7 +11,8 @@ import {
 import browser, { type Runtime } from 'webextension-polyfill';
 import { decide, fetchDecisions, postReport } from './collector-client.js';
 import { PANEL_PORT, TAB_PORT } from './ports.js';
-import { loadSettings, saveSettings, toPageConfig } from './settings.js';
+import { loadSettings, saveSettings } from './settings.js';
+import { toPageConfig } from './settings-defaults.js';
 import { syncSites } from './sites.js';
 import { applyEvent, applyStatus, emptyTabState } from './tab-state.js';
 import { createTabStore } from './tab-store.js';
