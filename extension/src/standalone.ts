@@ -4,50 +4,16 @@
  * native fetch, and exposes `getAgentStatus()` and `selfheal` on the window.
  */
 import {
-  type Agent,
-  type AgentConfig,
+  type AgentGlobals,
   createHttpTransport,
+  exposeAgent,
   nativeFetch,
   startAgent,
 } from './agent/index.js';
+import { configFromTag } from './standalone-config.js';
 
 declare global {
-  interface Window {
-    getAgentStatus?: () => ReturnType<Agent['getStatus']>;
-    selfheal?: Agent;
-  }
-}
-
-/** The config the tag's data- attributes give (`data-auto-fix="false"`, `data-critical-selectors="#app,nav"`, …). */
-export function configFromTag(tag: HTMLOrSVGScriptElement | null): Partial<AgentConfig> {
-  const data = (tag as HTMLScriptElement | null)?.dataset ?? {};
-  const config: Partial<AgentConfig> = {};
-  const flag = (value: string | undefined) => (value === undefined ? undefined : value !== 'false');
-  const number = (value: string | undefined) => (value === undefined ? undefined : Number(value));
-  if (data.collector) config.collectorUrl = data.collector;
-  if (data.key) config.projectKey = data.key;
-  if (data.service) config.service = data.service;
-  const switches = {
-    autoFixEnabled: flag(data.autoFix),
-    reportingEnabled: flag(data.reporting),
-    captureConsole: flag(data.captureConsole),
-  };
-  const numbers = {
-    retryMaxAttempts: number(data.retryMaxAttempts),
-    retryBaseDelayMs: number(data.retryBaseDelayMs),
-    flushIntervalMs: number(data.flushIntervalMs),
-    batchSize: number(data.batchSize),
-    verifyWindowMs: number(data.verifyWindowMs),
-    longTaskThresholdMs: number(data.longTaskThresholdMs),
-    criticalSelectorDelayMs: number(data.criticalSelectorDelayMs),
-  };
-  for (const [key, value] of Object.entries({ ...switches, ...numbers })) {
-    if (value !== undefined) (config as Record<string, unknown>)[key] = value;
-  }
-  if (data.criticalSelectors) {
-    config.criticalSelectors = data.criticalSelectors.split(',').map((s) => s.trim());
-  }
-  return config;
+  interface Window extends AgentGlobals {}
 }
 
 function boot(): void {
@@ -63,8 +29,7 @@ function boot(): void {
       sendBeacon: beacon,
     }),
   });
-  window.selfheal = agent;
-  window.getAgentStatus = () => agent.getStatus();
+  exposeAgent(agent, window);
 }
 
 try {

@@ -191,6 +191,28 @@ describe('fault capture', () => {
     expect(metrics.eventsDropped).toBe(3);
   });
 
+  it('drops and counts a report the collector refused for good instead of resending it', async () => {
+    let sends = 0;
+    const a = start(
+      {},
+      {
+        async send() {
+          sends += 1;
+          return { refused: true };
+        },
+      },
+    );
+    a.reportError(new Error('refused'));
+    await a.flush();
+    await a.flush();
+    expect(sends).toBe(1);
+    expect(a.getStatus().metrics).toMatchObject({
+      eventsDropped: 1,
+      eventsSent: 0,
+      eventsQueued: 0,
+    });
+  });
+
   it('sends the buffered events once the collector answers again', async () => {
     let down = true;
     const a = start(

@@ -8,7 +8,8 @@ import { detectMemory } from './detect/memory.js';
 import { createIds, type FaultInput, newSessionId, toFaultEvent } from './events.js';
 import { createReinjectFix } from './fixes/reinject-resource.js';
 import { createReloadFix } from './fixes/reload-page.js';
-import { createRetryHandler, reportNetworkFault } from './fixes/retry-request.js';
+import { createRetryHandler } from './fixes/retry-request.js';
+import { createXhrRetry } from './fixes/retry-xhr.js';
 import { instrumentConsole } from './instrument/console.js';
 import { describeValue } from './instrument/describe.js';
 import { instrumentFetch } from './instrument/fetch.js';
@@ -193,12 +194,7 @@ export function startAgent(options: AgentOptions): Agent {
       }),
     ),
     instrumentFetch(win, createRetryHandler(ctx, commandsRunner.retryFor)),
-    instrumentXhr(
-      win,
-      safe((result) => {
-        if (result.status >= 400 || result.status === 0) reportNetworkFault(ctx, result);
-      }),
-    ),
+    instrumentXhr(win, createXhrRetry(ctx, commandsRunner.retryFor), setTimer),
     detectLongTasks(
       win,
       () => config.longTaskThresholdMs,

@@ -9,6 +9,10 @@ import {
 } from '@selfheal/shared';
 import type { AgentEvent } from './types.js';
 
+// Tighter than the protocol's limits: a page's report must also fit a keepalive request.
+const MAX_MESSAGE = 4_096;
+const MAX_STACK = 16_384;
+
 /** A fault as an instrument saw it, before it is classified, fingerprinted and scrubbed. */
 export interface FaultInput {
   type: Exclude<EventType, 'fix_attempt' | 'fix_outcome'>;
@@ -45,8 +49,8 @@ export function toFaultEvent(input: FaultInput, id: string, timestamp: number): 
     severity,
     fingerprint: fingerprint({ ...input, kind }),
   };
-  if (input.message) event.message = scrub(input.message.slice(0, LIMITS.maxMessageLength));
-  if (input.stack) event.stack = scrub(input.stack.slice(0, LIMITS.maxStackLength));
+  if (input.message) event.message = scrub(input.message.slice(0, MAX_MESSAGE));
+  if (input.stack) event.stack = scrub(input.stack.slice(0, MAX_STACK));
   if (input.url) event.url = scrubUrl(input.url.slice(0, LIMITS.maxUrlLength));
   if (input.data) event.data = scrubData(input.data) as Record<string, unknown>;
   return event;

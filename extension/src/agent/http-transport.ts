@@ -33,11 +33,13 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
         credentials: 'omit',
         keepalive: Boolean(sendOptions?.final) && small,
       });
-      if (response.status === 429 || response.status >= 500) {
-        throw new Error(`collector answered ${response.status}`);
+      const { status } = response;
+      if (status === 408 || status === 429 || status >= 500) {
+        throw new Error(`collector answered ${status}`);
       }
-      // Any other refusal (bad key, bad event) would fail again the same way: the batch is dropped.
-      if (response.status !== 202) return undefined;
+      // Any other refusal (bad key, bad event) would fail again the same way.
+      if (status >= 400) return { refused: true };
+      if (status !== 202) return undefined;
       const answer = (await response.json().catch(() => undefined)) as TransportAnswer | undefined;
       return answer && Array.isArray(answer.commands) ? { commands: answer.commands } : undefined;
     },

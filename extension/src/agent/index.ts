@@ -1,5 +1,6 @@
 export { startAgent } from './agent.js';
 export { DEFAULT_CONFIG } from './config.js';
+export { type AgentGlobals, exposeAgent } from './expose.js';
 export { createHttpTransport, type HttpTransportOptions } from './http-transport.js';
 export { nativeFetch } from './native.js';
 export type {

@@ -25,7 +25,8 @@ export interface ReporterDeps {
 }
 
 const MAX_BACKOFF_MS = 60_000;
-const PER_REPORT = 100;
+// Events are trimmed to about 20 KB each (events.ts), so a report stays under the 1 MiB body limit.
+const PER_REPORT = 40;
 
 /** A reporter that flushes on size and on time, and holds a bounded buffer while sends fail. */
 export function createReporter(deps: ReporterDeps): Reporter {
@@ -92,7 +93,8 @@ export function createReporter(deps: ReporterDeps): Reporter {
       try {
         const answer = await deps.transport.send(report, { final });
         failures = 0;
-        book.metrics.eventsSent += events.length;
+        if (answer?.refused) book.metrics.eventsDropped += events.length;
+        else book.metrics.eventsSent += events.length;
         if (answer?.commands && Array.isArray(answer.commands)) deps.onCommands(answer.commands);
       } catch {
         failures += 1;

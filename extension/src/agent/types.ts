@@ -71,6 +71,8 @@ export interface AgentReport {
 /** What a transport hands back: the collector's recommendations, still unchecked. */
 export interface TransportAnswer {
   commands?: unknown[];
+  /** The collector refused the report for good (a 4xx other than 408/429): it is not sent again. */
+  refused?: boolean;
 }
 
 /** How reports leave the page: HTTP in the standalone build, a bridge in the extension. */

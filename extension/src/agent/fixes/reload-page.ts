@@ -4,6 +4,7 @@ import type { AgentEvent } from '../types.js';
 
 const KEY = 'selfheal:reload';
 const GUARD_MS = STRATEGIES.reload_page.cooldownMs;
+const FLUSH_WAIT_MS = 1_000;
 const STALE_CHUNK =
   /Failed to fetch dynamically imported module|error loading dynamically imported module|Importing a module script failed|\bChunkLoadError\b|Loading (?:CSS )?chunk [\w-]+ failed/;
 
@@ -67,7 +68,15 @@ export function createReloadFix(ctx: AgentContext): ReloadFix {
     // Without a place to remember the reload, it could loop: then it is not done at all.
     if (!write(entries)) return false;
     ctx.startFix({ strategy: 'reload_page', fingerprint, kind, command });
-    void ctx.flush(true).finally(() => ctx.win.location.reload());
+    // The attempt goes out first (keepalive), but a transport that never answers must not stop the fix.
+    let reloaded = false;
+    const reload = () => {
+      if (reloaded) return;
+      reloaded = true;
+      ctx.win.location.reload();
+    };
+    ctx.setTimer(reload, FLUSH_WAIT_MS);
+    void ctx.flush(true).finally(reload);
     return true;
   };
 

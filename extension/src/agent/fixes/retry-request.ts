@@ -41,6 +41,35 @@ export function reportNetworkFault(
   });
 }
 
+/** A retry under way: its fix and its parameters (the catalog's, or a recommendation's). */
+export interface RetryPlan {
+  fix: FixHandle;
+  retries: number;
+  base: number;
+}
+
+/**
+ * Reports a failed request and, when auto-fix is on, it may be retried and the strategy's budget
+ * allows, starts the retry fix. Undefined when the request is left as it failed.
+ */
+export function beginRetry(
+  ctx: AgentContext,
+  recommendation: (fingerprint: string) => PageCommand | undefined,
+  failure: NetworkFailure,
+  retryable: boolean,
+): RetryPlan | undefined {
+  const fault = reportNetworkFault(ctx, failure);
+  const config = ctx.config();
+  const fingerprint = fault?.fingerprint;
+  if (!fingerprint || !config.autoFixEnabled || !retryable) return undefined;
+  const command = recommendation(fingerprint);
+  const retries = Number(command?.params.maxAttempts ?? config.retryMaxAttempts);
+  const base = Number(command?.params.baseDelayMs ?? config.retryBaseDelayMs);
+  if (retries < 1 || !ctx.budgets.take('retry_request', fingerprint)) return undefined;
+  const fix = ctx.startFix({ strategy: 'retry_request', fingerprint, kind: fault?.kind, command });
+  return { fix, retries, base };
+}
+
 /**
  * The fetch handler that reports failed requests and retries idempotent ones with backoff, so
  * the page's call resolves with the eventual success. `recommendation` finds a collector command

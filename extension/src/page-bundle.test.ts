@@ -1,0 +1,37 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+/** Every bare import reachable from `entry` through relative imports (type-only ones included). */
+function packagesOf(entry: string): Set<string> {
+  const files = new Set<string>();
+  const packages = new Set<string>();
+  const visit = (file: string) => {
+    if (files.has(file)) return;
+    files.add(file);
+    const source = readFileSync(file, 'utf8');
+    for (const match of source.matchAll(/(?:import|export)[^'"]*from\s+['"]([^'"]+)['"]/g)) {
+      const spec = match[1] as string;
+      if (spec.startsWith('.')) visit(join(dirname(file), spec.replace(/\.js$/, '.ts')));
+      else packages.add(spec);
+    }
+  };
+  visit(entry);
+  return packages;
+}
+
+describe('the page agent bundle', () => {
+  it('imports only the zod-free root of @selfheal/shared', () => {
+    expect([...packagesOf(join(here, 'standalone.ts'))]).toEqual(['@selfheal/shared']);
+    expect([...packagesOf(join(here, 'agent', 'index.ts'))]).toEqual(['@selfheal/shared']);
+  });
+
+  it('builds to one self-contained script with no module syntax', () => {
+    const built = readFileSync(join(here, '..', 'dist', 'agent', 'frontend-agent.js'), 'utf8');
+    expect(built).not.toMatch(/^\s*(?:import|export)\s/m);
+    expect(built).not.toContain('ZodError');
+  });
+});
