@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +12,10 @@ export type ChromeGlobal = { chrome: WebExtensionApi };
 export const CHROME_DIST = fileURLToPath(new URL('../dist/chrome', import.meta.url));
 /** Debian's Chromium. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** False where no Chromium is installed: the browser suites then skip, and say so. */
+export const HAS_CHROMIUM = existsSync(CHROMIUM);
+if (!HAS_CHROMIUM)
+  console.warn(`No Chromium at ${CHROMIUM}: the extension's browser tests are skipped.`);
 
 /** A Chromium with the built extension loaded, in a fresh profile. */
 export interface ExtensionBrowser {

@@ -10,14 +10,14 @@ import {
   type StoreTarget,
   startCollector,
 } from '../../collector/test/harness.js';
-import { type ExtensionBrowser, eventually, launchWithExtension } from './browser.js';
+import { type ExtensionBrowser, eventually, HAS_CHROMIUM, launchWithExtension } from './browser.js';
 import { type FixtureServer, startFixtures } from './fixtures.js';
 
 const SCREENSHOT = fileURLToPath(new URL('../../docs/panel.png', import.meta.url));
 
 type FixHistory = Array<{ strategy: string; success?: boolean; local: boolean }>;
 
-describe('fixes through the extension', () => {
+describe.skipIf(!HAS_CHROMIUM)('fixes through the extension', () => {
   let browser: ExtensionBrowser;
   let fixtures: FixtureServer;
   let target: StoreTarget;

@@ -9,13 +9,13 @@ import {
   type StoreTarget,
   startCollector,
 } from '../../collector/test/harness.js';
-import { type ExtensionBrowser, eventually, launchWithExtension } from './browser.js';
+import { type ExtensionBrowser, eventually, HAS_CHROMIUM, launchWithExtension } from './browser.js';
 import { type FixtureServer, startFixtures } from './fixtures.js';
 
 type Probe = { chrome: boolean; html: string; keys: string[] };
 type Seen = string[];
 
-describe('a page’s own scripts against the extension', () => {
+describe.skipIf(!HAS_CHROMIUM)('a page’s own scripts against the extension', () => {
   let browser: ExtensionBrowser;
   let fixtures: FixtureServer;
   let target: StoreTarget;

@@ -12,6 +12,7 @@ import {
   type ChromeGlobal,
   type ExtensionBrowser,
   eventually,
+  HAS_CHROMIUM,
   launchWithExtension,
 } from './browser.js';
 import { type FixtureServer, startFixtures } from './fixtures.js';
@@ -28,7 +29,7 @@ const titles = (panel: Page) =>
     .locator('table.faults td.title')
     .evaluateAll((cells) => cells.map((c) => c.textContent ?? ''));
 
-describe('the panel', () => {
+describe.skipIf(!HAS_CHROMIUM)('the panel', () => {
   let browser: ExtensionBrowser;
   let fixtures: FixtureServer;
   let target: StoreTarget;
@@ -127,7 +128,7 @@ describe('the panel', () => {
   });
 });
 
-describe('the DevTools panel', () => {
+describe.skipIf(!HAS_CHROMIUM)('the DevTools panel', () => {
   let browser: ExtensionBrowser;
   let fixtures: FixtureServer;
 
