@@ -95,6 +95,12 @@ describe.skipIf(!HAS_CHROMIUM)('fixes through the extension', () => {
       .first()
       .waitFor({ timeout: 30_000 });
     await panel.locator('li.fix[data-strategy="retry_request"][data-outcome="ok"]').waitFor();
+    await eventually(
+      () => panel.locator('tr[data-kind="type_error"] td.num').textContent(),
+      (count) => count === '3',
+    );
+    // Let the uptime tile age past zero so the picture shows a running agent.
+    await panel.waitForTimeout(2_000);
     await panel.screenshot({ path: SCREENSHOT, fullPage: true });
     await panel.close();
   });

@@ -30,7 +30,7 @@ const FAULTS_PAGE = html(
   <script src="/static/missing.js"></script>
   <img src="/static/missing.png" alt="">
   <script>
-    setTimeout(() => { null.name; }, 0);                          // type_error
+    for (let i = 0; i < 3; i++) setTimeout(() => { null.name; }, i); // type_error, thrice: one group
     setTimeout(() => { notDefinedAnywhere(); }, 0);               // reference_error
     Promise.reject(new Error('Checkout failed to load the basket')); // unhandled rejection
     console.error('Payment widget failed: <b>bold</b> <img src=x onerror="window.pwned=1">');
