@@ -1,3 +1,6 @@
+import { statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,7 +16,10 @@ import {
 import { type ExtensionBrowser, eventually, HAS_CHROMIUM, launchWithExtension } from './browser.js';
 import { type FixtureServer, startFixtures } from './fixtures.js';
 
-const SCREENSHOT = fileURLToPath(new URL('../../docs/panel.png', import.meta.url));
+/** `docs/panel.png` when asked to refresh it (SELFHEAL_UPDATE_SCREENSHOT=1), else a scratch file. */
+const SCREENSHOT = process.env.SELFHEAL_UPDATE_SCREENSHOT
+  ? fileURLToPath(new URL('../../docs/panel.png', import.meta.url))
+  : join(tmpdir(), `selfheal-panel-${process.pid}.png`);
 
 type FixHistory = Array<{ strategy: string; success?: boolean; local: boolean }>;
 
@@ -102,6 +108,7 @@ describe.skipIf(!HAS_CHROMIUM)('fixes through the extension', () => {
     // Let the uptime tile age past zero so the picture shows a running agent.
     await panel.waitForTimeout(2_000);
     await panel.screenshot({ path: SCREENSHOT, fullPage: true });
+    expect(statSync(SCREENSHOT).size).toBeGreaterThan(10_000);
     await panel.close();
   });
 });
