@@ -9,6 +9,9 @@ import { Timeline } from './timeline.js';
 
 type Tab = 'overview' | 'settings';
 
+/** How often an open panel asks for the collector's decisions again. */
+const DECISIONS_POLL_MS = 15_000;
+
 /** The panel: the inspected tab's faults, fixes, decisions and health, live; and the settings. */
 export function App({ tabId }: { tabId: number | undefined }) {
   const [state, setState] = useState<TabState | null>(null);
@@ -54,8 +57,14 @@ export function App({ tabId }: { tabId: number | undefined }) {
       onStatus: setLink,
     });
     const clock = setInterval(() => setNow(Date.now()), 1_000);
+    // Decisions change on the collector's side: look again now and then while the panel is open.
+    const poll = setInterval(
+      () => connection.current?.send({ type: 'refresh_decisions', tabId }),
+      DECISIONS_POLL_MS,
+    );
     return () => {
       clearInterval(clock);
+      clearInterval(poll);
       connection.current?.close();
     };
   }, [tabId]);
