@@ -14,6 +14,7 @@ import {
   startCollector,
 } from '../../collector/test/harness.js';
 import { type ExtensionBrowser, eventually, HAS_CHROMIUM, launchWithExtension } from './browser.js';
+import { withDecisions } from './collector-config.js';
 import { type FixtureServer, startFixtures } from './fixtures.js';
 
 /** `docs/panel.png` when asked to refresh it (SELFHEAL_UPDATE_SCREENSHOT=1), else a scratch file. */
@@ -34,7 +35,7 @@ describe.skipIf(!HAS_CHROMIUM)('fixes through the extension', () => {
 
   beforeAll(async () => {
     target = pgliteTarget();
-    ({ collector, base } = await startCollector(target));
+    ({ collector, base } = await startCollector(target, withDecisions()));
     fixtures = await startFixtures();
     browser = await launchWithExtension();
     await browser.configure({ collectorUrl: base, projectKey: KEY, adminToken: ADMIN });

@@ -88,6 +88,14 @@ export async function startFixtures(): Promise<FixtureServer> {
     '/flaky.html': (_q, res) => send(res, 200, 'text/html', FLAKY_PAGE),
     '/hostile.html': (_q, res) => send(res, 200, 'text/html', HOSTILE_PAGE),
     '/quiet.html': (_q, res) => send(res, 200, 'text/html', html('<h1>quiet</h1>')),
+    // A classic script with a module statement: an import error on every load.
+    '/stale.html': (_q, res) =>
+      send(
+        res,
+        200,
+        'text/html',
+        html('<h1>stale</h1><script src="/static/module-in-classic.js"></script>'),
+      ),
     '/static/module-in-classic.js': (_q, res) =>
       send(res, 200, 'text/javascript', "import { x } from './x.js';\nconsole.log(x);"),
     '/api/broken': (_q, res) => send(res, 503, 'application/json', '{"error":"down"}'),
