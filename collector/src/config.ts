@@ -19,25 +19,55 @@ export interface CollectorConfig {
   maxQueuedEvents: number;
   /** Most request-body bytes held by reports being received at once. */
   maxInflightBytes: number;
+  /** Batches written at once on Postgres (the embedded database writes one at a time). */
+  writeConcurrency: number;
+  /** Events per second each project may send to this collector; 0 means no limit. */
+  rateLimitPerSecond: number;
+  /** Events a project may send at once before the rate applies. */
+  rateLimitBurst: number;
+  /** Days of raw events (and reports) kept; issues keep their counts. */
+  retentionDays: number;
+  /** How long issue and agent figures may wait before they are folded into their rows. */
+  aggregateDelayMs: number;
 }
 
+/** Every default, written once: `fromEnv` and tests start from these. */
+export const defaultConfig = {
+  port: 8787,
+  host: '127.0.0.1',
+  logLevel: 'info',
+  maxBatchEvents: 2_000,
+  maxQueuedEvents: 50_000,
+  maxInflightBytes: 64 * 1024 * 1024,
+  writeConcurrency: 4,
+  rateLimitPerSecond: 0,
+  rateLimitBurst: 10_000,
+  aggregateDelayMs: 200,
+  retentionDays: 14,
+} as const satisfies Partial<CollectorConfig>;
+
+const count = (fallback: number, min = 1) => z.coerce.number().int().min(min).default(fallback);
+
 const envSchema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(8787),
-  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(defaultConfig.port),
+  HOST: z.string().min(1).default(defaultConfig.host),
   DATABASE_URL: z.string().min(1).optional(),
   DATA_DIR: z.string().min(1).optional(),
   INIT_CWD: z.string().optional(),
   ADMIN_TOKEN: z.string().min(8).optional(),
   PROJECT_KEY: z.string().min(8).optional(),
   ALLOWED_ORIGINS: z.string().optional(),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  INGEST_MAX_BATCH_EVENTS: z.coerce.number().int().min(1).default(2_000),
-  INGEST_MAX_QUEUED_EVENTS: z.coerce.number().int().min(1).default(50_000),
-  INGEST_MAX_INFLIGHT_BYTES: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .default(64 * 1024 * 1024),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .default(defaultConfig.logLevel),
+  INGEST_MAX_BATCH_EVENTS: count(defaultConfig.maxBatchEvents),
+  INGEST_MAX_QUEUED_EVENTS: count(defaultConfig.maxQueuedEvents),
+  INGEST_MAX_INFLIGHT_BYTES: count(defaultConfig.maxInflightBytes),
+  INGEST_WRITE_CONCURRENCY: count(defaultConfig.writeConcurrency),
+  INGEST_RATE_LIMIT: count(defaultConfig.rateLimitPerSecond, 0),
+  INGEST_RATE_BURST: count(defaultConfig.rateLimitBurst),
+  AGGREGATE_DELAY_MS: count(defaultConfig.aggregateDelayMs, 0),
+  RETENTION_DAYS: count(defaultConfig.retentionDays),
 });
 
 /** Reads the configuration from environment variables; throws naming each bad one. */
@@ -66,15 +96,10 @@ export function fromEnv(env: Record<string, string | undefined>): CollectorConfi
     maxBatchEvents: e.INGEST_MAX_BATCH_EVENTS,
     maxQueuedEvents: e.INGEST_MAX_QUEUED_EVENTS,
     maxInflightBytes: e.INGEST_MAX_INFLIGHT_BYTES,
+    writeConcurrency: e.INGEST_WRITE_CONCURRENCY,
+    rateLimitPerSecond: e.INGEST_RATE_LIMIT,
+    rateLimitBurst: e.INGEST_RATE_BURST,
+    aggregateDelayMs: e.AGGREGATE_DELAY_MS,
+    retentionDays: e.RETENTION_DAYS,
   };
 }
-
-/** Defaults for everything but where the data lives. */
-export const defaultConfig: CollectorConfig = {
-  port: 0,
-  host: '127.0.0.1',
-  logLevel: 'silent',
-  maxBatchEvents: 2_000,
-  maxQueuedEvents: 50_000,
-  maxInflightBytes: 64 * 1024 * 1024,
-};

@@ -12,6 +12,7 @@ const COUNTERS = {
   selfheal_reports_refused_total: 'Reports refused, by reason.',
   selfheal_reports_total: 'Reports acknowledged, by agent type.',
   selfheal_issues_created_total: 'Issues seen for the first time.',
+  selfheal_internal_errors_total: 'Requests answered 500 (a bug in the collector), by route.',
 } as const;
 /** A counter the collector keeps. */
 export type CounterName = keyof typeof COUNTERS;

@@ -71,6 +71,8 @@ export async function startCollector(
 ): Promise<{ collector: Collector; base: string }> {
   const collector = await createCollector({
     ...defaultConfig,
+    port: 0,
+    logLevel: 'silent',
     adminToken: ADMIN,
     projectKey: KEY,
     ...target.config(),

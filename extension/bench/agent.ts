@@ -6,21 +6,27 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
 import { chromium, type Page } from 'playwright-core';
-import { build } from 'vite';
+import { type AgentSize, measureAgent } from './agent-size.js';
 
-const CONFIG = fileURLToPath(new URL('../vite.agent.config.ts', import.meta.url));
 const AGENT = fileURLToPath(new URL('../dist/agent/frontend-agent.js', import.meta.url));
 const BUDGET = 12 * 1024;
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 2_000);
 const CALLS = Number(process.env.BENCH_CALLS ?? 100_000);
 const ROUNDS = 5;
 
-async function size(): Promise<{ raw: number; gzip: number }> {
-  await build({ configFile: CONFIG, logLevel: 'warn' });
-  const code = readFileSync(AGENT);
-  return { raw: code.length, gzip: gzipSync(code, { level: 9 }).length };
+/** Where the agent's gzipped bytes come from: the shared package, the agent, and each module. */
+function printBreakdown(size: AgentSize): void {
+  const row = (name: string, raw: string, gzip: string) =>
+    console.log(`| ${name.padEnd(50)} | ${raw.padStart(9)} | ${gzip.padStart(12)} |`);
+  console.log(
+    "\nWhere the gzipped bytes come from (a module's share: the file without its bytes)\n",
+  );
+  row('part', 'minified', 'gzip share');
+  console.log(`| ${'-'.repeat(50)} | ${'-'.repeat(8)}: | ${'-'.repeat(11)}: |`);
+  row('all of `@selfheal/shared`', '', `${size.shared} B`);
+  row('all of the agent (extension/src)', '', `${size.agent} B`);
+  for (const part of size.parts) row(`\`${part.source}\``, `${part.raw} B`, `${part.gzip} B`);
 }
 
 /** A page served with or without the agent, and a 200 endpoint to fetch. */
@@ -86,7 +92,8 @@ const median = (values: number[]) =>
   [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 
 async function main(): Promise<void> {
-  const { raw, gzip } = await size();
+  const measured = await measureAgent();
+  const { raw, gzip } = measured;
   const { server, base } = await serve(readFileSync(AGENT));
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -136,6 +143,7 @@ async function main(): Promise<void> {
       `wrapper alone around an instant fetch (${CALLS} calls)`,
       `${(micro.wrapped - micro.bare).toFixed(2)} µs`,
     );
+    printBreakdown(measured);
     if (gzip > BUDGET)
       console.log(`\nThe agent is over its ${BUDGET} B budget by ${gzip - BUDGET} B.`);
   } finally {

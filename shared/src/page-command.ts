@@ -4,7 +4,7 @@
  * well-formed command for a page strategy with parameters that fit the catalog passes.
  */
 import { LIMITS } from './limits.js';
-import { checkParams, isStrategyName, type StrategyName, strategyFits } from './strategies.js';
+import { checkParams, isStrategyName, type StrategyName, strategyFits } from './strategy-rules.js';
 
 /** A command a page agent may carry out: the fields of the protocol's `Command` it reads. */
 export interface PageCommand {

@@ -5,7 +5,9 @@ import {
   RISK_LEVELS,
   riskRank,
   STRATEGIES,
+  STRATEGY_DESCRIPTIONS,
   STRATEGY_NAMES,
+  STRATEGY_RULES,
   strategyFits,
 } from './index.js';
 
@@ -20,6 +22,28 @@ describe('the strategy catalog', () => {
       expect(strategy.budget.windowMs).toBeGreaterThan(0);
     }
     expect(Object.keys(STRATEGIES).sort()).toEqual([...STRATEGY_NAMES].sort());
+  });
+
+  it('joins every rule with its prose, and describes every parameter', () => {
+    for (const name of STRATEGY_NAMES) {
+      const { name: own, description, rollback, params, ...rule } = STRATEGIES[name];
+      expect(own).toBe(name);
+      const { params: _rules, ...machine } = STRATEGY_RULES[name];
+      expect(rule).toEqual(machine);
+      expect(description).toBe(STRATEGY_DESCRIPTIONS[name].description);
+      expect(description.length).toBeGreaterThan(10);
+      expect(rollback).toBe(STRATEGY_DESCRIPTIONS[name].rollback);
+      expect(Object.keys(STRATEGY_DESCRIPTIONS[name].params)).toEqual(
+        Object.keys(STRATEGY_RULES[name].params),
+      );
+      for (const [key, spec] of Object.entries(params)) {
+        expect(spec).toEqual({
+          ...STRATEGY_RULES[name].params[key],
+          description: STRATEGY_DESCRIPTIONS[name].params[key],
+        });
+        expect(spec.description.length).toBeGreaterThan(0);
+      }
+    }
   });
 
   it('knows its names and nothing else', () => {

@@ -1,11 +1,12 @@
 import { createBudgets } from './budget.js';
 import { createCommandRunner } from './commands.js';
 import { DEFAULT_CONFIG, mergeConfig } from './config.js';
-import type { AgentContext, FixHandle, FixSpec, PageWindow } from './context.js';
+import type { AgentContext, PageWindow } from './context.js';
 import { detectMissingSelectors } from './detect/critical-selectors.js';
 import { detectLongTasks } from './detect/long-tasks.js';
 import { detectMemory } from './detect/memory.js';
 import { createIds, type FaultInput, newSessionId, toFaultEvent } from './events.js';
+import { createFixLog } from './fix-log.js';
 import { createReinjectFix } from './fixes/reinject-resource.js';
 import { createReloadFix } from './fixes/reload-page.js';
 import { createRetryHandler } from './fixes/retry-request.js';
@@ -68,23 +69,16 @@ export function startAgent(options: AgentOptions): Agent {
     clearTimer,
   });
 
-  const fixEvent = (
-    type: 'fix_attempt' | 'fix_outcome',
-    spec: FixSpec,
-    extra: Record<string, unknown>,
-  ): AgentEvent => {
-    const data: Record<string, unknown> = {
-      strategy: spec.strategy,
-      fingerprint: spec.fingerprint,
-      ...extra,
-    };
-    if (spec.kind) data.kind = spec.kind;
-    if (spec.command) {
-      data.commandId = spec.command.id;
-      if (spec.command.decisionId) data.decisionId = spec.command.decisionId;
-    } else data.local = true;
-    return { id: nextId(), type, timestamp: now(), fingerprint: spec.fingerprint, data };
-  };
+  const startFix = createFixLog({
+    book,
+    now,
+    nextId,
+    safe,
+    send: (event) => {
+      reporter.enqueue(event);
+      emit(event, undefined);
+    },
+  });
 
   const ctx: AgentContext = {
     win,
@@ -113,40 +107,7 @@ export function startAgent(options: AgentOptions): Agent {
         return undefined;
       }
     },
-    startFix(spec) {
-      const startedAt = spec.resumed?.startedAt ?? now();
-      const record = book.recordFix({
-        strategy: spec.strategy,
-        fingerprint: spec.fingerprint,
-        startedAt,
-        local: !spec.command,
-        ...(spec.command ? { commandId: spec.command.id } : {}),
-      });
-      if (!spec.resumed) {
-        const attempt = fixEvent('fix_attempt', spec, {});
-        reporter.enqueue(attempt);
-        emit(attempt, undefined);
-      }
-      let done = false;
-      const handle: FixHandle = {
-        finish: safe((success: boolean, verifiedBy: string, detail?: string) => {
-          if (done) return;
-          done = true;
-          const at = now();
-          book.finishFix(record, success, at, detail);
-          const extra: Record<string, unknown> = {
-            success,
-            verifiedBy,
-            durationMs: at - startedAt,
-          };
-          if (detail) extra.detail = detail;
-          const outcome = fixEvent('fix_outcome', spec, extra);
-          reporter.enqueue(outcome);
-          emit(outcome, undefined);
-        }),
-      };
-      return handle;
-    },
+    startFix,
   };
 
   const reload = createReloadFix(ctx);

@@ -1,4 +1,4 @@
-import { STRATEGIES, type StrategyName } from '@selfheal/shared';
+import { STRATEGY_RULES, type StrategyName } from '@selfheal/shared';
 
 /** How many runs of each strategy each fingerprint has left. */
 export interface Budgets {
@@ -13,7 +13,7 @@ export function createBudgets(now: () => number): Budgets {
   const runs = new Map<string, number[]>();
   return {
     take(strategy, fingerprint) {
-      const { max, windowMs } = STRATEGIES[strategy].budget;
+      const { max, windowMs } = STRATEGY_RULES[strategy].budget;
       const key = `${strategy}\u001f${fingerprint}`;
       const at = now();
       const recent = (runs.get(key) ?? []).filter((t) => at - t < windowMs);

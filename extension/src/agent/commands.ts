@@ -53,7 +53,13 @@ export function createCommandRunner(
         }
         seen.add(check.command.id);
         if (seen.size > MAX_SEEN) seen.delete(seen.values().next().value as string);
-        if (!run(check.command)) metrics.commandsRejected += 1;
+        let ran = false;
+        try {
+          ran = run(check.command);
+        } catch {
+          metrics.internalErrors += 1;
+        }
+        if (!ran) metrics.commandsRejected += 1;
       }
     },
     retryFor(fingerprint) {

@@ -12,7 +12,8 @@ export interface MemorySignal {
 
 /**
  * Samples `performance.memory` (Chromium only) every `intervalMs` and calls `handler` when the heap
- * grew by more than `growthBytes()` since the first sample or is above 90 % of its limit.
+ * grew by more than `growthBytes()` since the first sample, and again each time it grows that much
+ * more; or when it first goes above 90 % of its limit.
  */
 export function detectMemory(
   win: Window,
@@ -28,14 +29,19 @@ export function detectMemory(
   const first = read();
   if (!first || typeof first.usedJSHeapSize !== 'number') return () => {};
   const baseline = first.usedJSHeapSize;
+  let reportAbove = options.growthBytes();
+  let nearLimit = false;
   let timer: unknown;
   const tick = () => {
     const now = read();
     if (now) {
       const growthBytes = now.usedJSHeapSize - baseline;
-      if (growthBytes > options.growthBytes() || now.usedJSHeapSize > now.jsHeapSizeLimit * 0.9) {
+      const near = now.usedJSHeapSize > now.jsHeapSizeLimit * 0.9;
+      if (growthBytes > reportAbove || (near && !nearLimit)) {
+        reportAbove = growthBytes + options.growthBytes();
         handler({ usedBytes: now.usedJSHeapSize, growthBytes, limitBytes: now.jsHeapSizeLimit });
       }
+      nearLimit = near;
     }
     timer = options.setTimer(tick, options.intervalMs);
   };

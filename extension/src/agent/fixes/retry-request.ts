@@ -84,26 +84,15 @@ export function createRetryHandler(
     let outcome = await settle(attempt());
     if (!isFailure(call, outcome)) return give(outcome);
 
-    let fault: AgentEvent | undefined;
-    let command: PageCommand | undefined;
-    let fix: FixHandle | undefined;
-    let retries = 0;
-    let base = 0;
+    let plan: RetryPlan | undefined;
     try {
-      fault = reportNetworkFault(ctx, failureOf(call, outcome, ctx.now() - started));
-      const config = ctx.config();
-      const fingerprint = fault?.fingerprint;
-      if (!fingerprint || !config.autoFixEnabled || !shouldRetry(call, outcome))
-        return give(outcome);
-      command = recommendation(fingerprint);
-      retries = Number(command?.params.maxAttempts ?? config.retryMaxAttempts);
-      base = Number(command?.params.baseDelayMs ?? config.retryBaseDelayMs);
-      if (retries < 1 || !ctx.budgets.take('retry_request', fingerprint)) return give(outcome);
-      fix = ctx.startFix({ strategy: 'retry_request', fingerprint, kind: fault?.kind, command });
+      const failure = failureOf(call, outcome, ctx.now() - started);
+      plan = beginRetry(ctx, recommendation, failure, shouldRetry(call, outcome));
     } catch {
       ctx.book.metrics.internalErrors += 1;
-      return give(outcome);
     }
+    if (!plan) return give(outcome);
+    const { fix, retries, base } = plan;
 
     for (let retry = 1; retry <= retries; retry++) {
       const now = ctx.now();

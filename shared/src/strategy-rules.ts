@@ -1,0 +1,200 @@
+/**
+ * The machine half of the strategy catalog: targets, risk, parameter limits, budgets and
+ * cooldowns, without any prose. The page agent reads only this half, so the descriptions
+ * (`strategy-descriptions.ts`) stay out of its bundle; `STRATEGIES` joins the two.
+ */
+
+/** Who carries a strategy out. */
+export const FIX_TARGETS = ['page', 'service', 'collector'] as const;
+/** Who carries a strategy out: the page agent, a backend agent, or the collector itself. */
+export type FixTarget = (typeof FIX_TARGETS)[number];
+
+/** Risk classes, least to most disruptive. */
+export const RISK_LEVELS = ['safe', 'moderate', 'disruptive'] as const;
+/** How much a strategy can disturb users when it runs. */
+export type RiskLevel = (typeof RISK_LEVELS)[number];
+
+/** Every strategy name, in catalog order. */
+export const STRATEGY_NAMES = [
+  'retry_request',
+  'reload_page',
+  'reinject_resource',
+  'clear_cache',
+  'reconnect_database',
+  'reconnect_cache',
+  'garbage_collection',
+  'restart_service',
+  'scale_out',
+  'notify_admin',
+  'report_only',
+  'custom',
+] as const;
+/** A strategy's name. */
+export type StrategyName = (typeof STRATEGY_NAMES)[number];
+
+/** The checkable part of one parameter a strategy takes. */
+export interface ParamRule {
+  type: 'string' | 'number' | 'boolean';
+  required?: boolean;
+  /** Largest number, or longest string. */
+  max?: number;
+  /** Smallest number. */
+  min?: number;
+}
+
+/** How often a strategy may run for one fingerprint. */
+export interface Budget {
+  /** Most runs for one fingerprint within `windowMs`. */
+  max: number;
+  windowMs: number;
+}
+
+/** What the catalog says a strategy may do, when and how often. */
+export interface StrategyRule {
+  /** Who may carry it out; a decision for any other target is discarded. */
+  targets: readonly FixTarget[];
+  risk: RiskLevel;
+  params: Readonly<Record<string, ParamRule>>;
+  budget: Budget;
+  /** Least time between two runs for one fingerprint after a success. */
+  cooldownMs: number;
+}
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const PAGE: readonly FixTarget[] = ['page'];
+const SERVICE: readonly FixTarget[] = ['service'];
+
+/** The rules of every strategy, by name. */
+export const STRATEGY_RULES: Readonly<Record<StrategyName, StrategyRule>> = {
+  retry_request: {
+    targets: PAGE,
+    risk: 'safe',
+    params: {
+      maxAttempts: { type: 'number', min: 1, max: 5 },
+      baseDelayMs: { type: 'number', min: 100, max: 30_000 },
+    },
+    budget: { max: 30, windowMs: 5 * MINUTE },
+    cooldownMs: 0,
+  },
+  reload_page: {
+    targets: PAGE,
+    risk: 'moderate',
+    params: {},
+    budget: { max: 1, windowMs: 5 * MINUTE },
+    cooldownMs: 5 * MINUTE,
+  },
+  reinject_resource: {
+    targets: PAGE,
+    risk: 'safe',
+    params: { src: { type: 'string', max: 4_096 } },
+    budget: { max: 1, windowMs: 5 * MINUTE },
+    cooldownMs: 5 * MINUTE,
+  },
+  clear_cache: {
+    targets: PAGE,
+    risk: 'moderate',
+    params: { cacheName: { type: 'string', max: 256 } },
+    budget: { max: 1, windowMs: HOUR },
+    cooldownMs: HOUR,
+  },
+  reconnect_database: {
+    targets: SERVICE,
+    risk: 'safe',
+    params: {},
+    budget: { max: 5, windowMs: 10 * MINUTE },
+    cooldownMs: 30_000,
+  },
+  reconnect_cache: {
+    targets: SERVICE,
+    risk: 'safe',
+    params: {},
+    budget: { max: 5, windowMs: 10 * MINUTE },
+    cooldownMs: 30_000,
+  },
+  garbage_collection: {
+    targets: SERVICE,
+    risk: 'safe',
+    params: {},
+    budget: { max: 6, windowMs: 10 * MINUTE },
+    cooldownMs: MINUTE,
+  },
+  restart_service: {
+    targets: SERVICE,
+    risk: 'disruptive',
+    params: { graceMs: { type: 'number', min: 0, max: 120_000 } },
+    budget: { max: 5, windowMs: HOUR },
+    cooldownMs: 10_000,
+  },
+  scale_out: {
+    targets: SERVICE,
+    risk: 'moderate',
+    params: { replicas: { type: 'number', min: 1, max: 100 } },
+    budget: { max: 3, windowMs: HOUR },
+    cooldownMs: 10 * MINUTE,
+  },
+  notify_admin: {
+    targets: ['collector'],
+    risk: 'safe',
+    params: {},
+    budget: { max: 1, windowMs: HOUR },
+    cooldownMs: HOUR,
+  },
+  report_only: {
+    targets: FIX_TARGETS,
+    risk: 'safe',
+    params: {},
+    budget: { max: 1_000, windowMs: HOUR },
+    cooldownMs: 0,
+  },
+  custom: {
+    targets: SERVICE,
+    risk: 'moderate',
+    params: { name: { type: 'string', required: true, max: 128 } },
+    budget: { max: 5, windowMs: HOUR },
+    cooldownMs: MINUTE,
+  },
+};
+
+/** True when `value` names a strategy in the catalog. */
+export function isStrategyName(value: unknown): value is StrategyName {
+  return typeof value === 'string' && (STRATEGY_NAMES as readonly string[]).includes(value);
+}
+
+/** True when `target` may carry out `strategy`. */
+export function strategyFits(strategy: StrategyName, target: FixTarget): boolean {
+  return STRATEGY_RULES[strategy].targets.includes(target);
+}
+
+/** 0 for safe, 1 for moderate, 2 for disruptive: compare risks with `<=`. */
+export function riskRank(risk: RiskLevel): number {
+  return RISK_LEVELS.indexOf(risk);
+}
+
+/** What is wrong with `params` for `strategy`, or undefined when they fit its catalog entry. */
+export function checkParams(strategy: StrategyName, params: unknown): string | undefined {
+  if (params === undefined) params = {};
+  if (params === null || typeof params !== 'object' || Array.isArray(params))
+    return 'params must be an object';
+  const specs = STRATEGY_RULES[strategy].params;
+  const given = params as Record<string, unknown>;
+  for (const key of Object.keys(given)) {
+    if (!Object.hasOwn(specs, key)) return `${strategy} takes no parameter "${key.slice(0, 64)}"`;
+  }
+  for (const [key, spec] of Object.entries(specs)) {
+    const value = given[key];
+    if (value === undefined) {
+      if (spec.required) return `${strategy} needs "${key}"`;
+      continue;
+    }
+    if (typeof value !== spec.type) return `${key} must be a ${spec.type}`;
+    if (typeof value === 'number') {
+      if (!Number.isFinite(value)) return `${key} must be finite`;
+      if (spec.min !== undefined && value < spec.min) return `${key} must be at least ${spec.min}`;
+      if (spec.max !== undefined && value > spec.max) return `${key} must be at most ${spec.max}`;
+    }
+    if (typeof value === 'string' && spec.max !== undefined && value.length > spec.max)
+      return `${key} must be at most ${spec.max} characters`;
+  }
+  return undefined;
+}
