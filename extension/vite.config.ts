@@ -13,6 +13,8 @@ const target: Target = process.env.TARGET === 'firefox' ? 'firefox' : 'chrome';
 /** Builds the unpacked extension for Chrome (default) or Firefox (`TARGET=firefox`). */
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
+  // Icons; a folder of its own so the standalone agent's build does not copy them.
+  publicDir: 'static',
   resolve: { conditions: ['@selfheal/source'] },
   plugins: [
     preact(),

@@ -24,6 +24,9 @@ export const CONTENT_SCRIPTS = {
   relay: 'src/content/relay.ts',
 } as const;
 
+/** The extension's icon, by size (copied from `static/icons`). */
+const ICONS = Object.fromEntries([16, 32, 48, 128].map((size) => [size, `icons/icon-${size}.png`]));
+
 /** The Manifest V3 manifest for `target`. */
 export function createManifest(target: Target, version: string): ManifestV3Export {
   const background =
@@ -36,6 +39,7 @@ export function createManifest(target: Target, version: string): ManifestV3Expor
     description:
       'Catches faults in the pages you develop, fixes what is safe and shows it in DevTools.',
     version,
+    icons: ICONS,
     ...(target === 'chrome'
       ? { key: PUBLIC_KEY, minimum_chrome_version: '111' }
       : {
