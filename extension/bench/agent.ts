@@ -18,12 +18,12 @@ const ROUNDS = 5;
 /** Where the agent's gzipped bytes come from: the shared package, the agent, and each module. */
 function printBreakdown(size: AgentSize): void {
   const row = (name: string, raw: string, gzip: string) =>
-    console.log(`| ${name.padEnd(50)} | ${raw.padStart(9)} | ${gzip.padStart(12)} |`);
+    console.log(`| ${name.padEnd(58)} | ${raw.padStart(9)} | ${gzip.padStart(12)} |`);
   console.log(
     "\nWhere the gzipped bytes come from (a module's share: the file without its bytes)\n",
   );
   row('part', 'minified', 'gzip share');
-  console.log(`| ${'-'.repeat(50)} | ${'-'.repeat(8)}: | ${'-'.repeat(11)}: |`);
+  console.log(`| ${'-'.repeat(58)} | ${'-'.repeat(8)}: | ${'-'.repeat(11)}: |`);
   row('all of `@selfheal/shared`', '', `${size.shared} B`);
   row('all of the agent (extension/src)', '', `${size.agent} B`);
   for (const part of size.parts) row(`\`${part.source}\``, `${part.raw} B`, `${part.gzip} B`);

@@ -4,14 +4,18 @@
  * well-formed command for a page strategy with parameters that fit the catalog passes.
  */
 import { LIMITS } from './limits.js';
-import { checkParams, isStrategyName, type StrategyName, strategyFits } from './strategy-rules.js';
+import {
+  checkParamsAgainst,
+  PAGE_STRATEGY_RULES,
+  type PageStrategyName,
+} from './strategy-rules.js';
 
 /** A command a page agent may carry out: the fields of the protocol's `Command` it reads. */
 export interface PageCommand {
   id: string;
   decisionId: string | undefined;
   fingerprint: string;
-  strategy: StrategyName;
+  strategy: PageStrategyName;
   params: Record<string, unknown>;
   /** Epoch milliseconds after which the command must not run. */
   expiresAt: number;
@@ -32,10 +36,12 @@ export function toPageCommand(value: unknown, now: number = Date.now()): PageCom
   if (typeof fingerprint !== 'string' || !/^[0-9a-z_-]{1,64}$/i.test(fingerprint))
     return fail('bad fingerprint');
   const strategy = raw.strategy;
-  if (!isStrategyName(strategy) || !strategyFits(strategy, 'page'))
+  // Exactly the strategies whose targets include the page (a test holds the two lists together).
+  if (typeof strategy !== 'string' || !Object.hasOwn(PAGE_STRATEGY_RULES, strategy))
     return fail('not a page strategy');
+  const name = strategy as PageStrategyName;
   const params = raw.params ?? {};
-  const wrong = checkParams(strategy, params);
+  const wrong = checkParamsAgainst(name, PAGE_STRATEGY_RULES[name].params, params);
   if (wrong) return fail(wrong);
   const expiresAt = typeof raw.expiresAt === 'string' ? Date.parse(raw.expiresAt) : Number.NaN;
   if (!Number.isFinite(expiresAt)) return fail('bad expiresAt');
@@ -47,7 +53,7 @@ export function toPageCommand(value: unknown, now: number = Date.now()): PageCom
       id,
       decisionId,
       fingerprint,
-      strategy,
+      strategy: name,
       params: params as Record<string, unknown>,
       expiresAt,
     },

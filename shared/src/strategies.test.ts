@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   checkParams,
   isStrategyName,
+  PAGE_STRATEGY_RULES,
   RISK_LEVELS,
   riskRank,
   STRATEGIES,
@@ -44,6 +45,13 @@ describe('the strategy catalog', () => {
         expect(spec.description.length).toBeGreaterThan(0);
       }
     }
+  });
+
+  it('keeps apart exactly the rules of the strategies a page may run', () => {
+    const forPage = STRATEGY_NAMES.filter((name) => strategyFits(name, 'page'));
+    expect(Object.keys(PAGE_STRATEGY_RULES).sort()).toEqual([...forPage].sort());
+    for (const name of Object.keys(PAGE_STRATEGY_RULES) as (keyof typeof PAGE_STRATEGY_RULES)[])
+      expect(STRATEGY_RULES[name]).toBe(PAGE_STRATEGY_RULES[name]);
   });
 
   it('knows its names and nothing else', () => {

@@ -65,8 +65,11 @@ const HOUR = 60 * MINUTE;
 const PAGE: readonly FixTarget[] = ['page'];
 const SERVICE: readonly FixTarget[] = ['service'];
 
-/** The rules of every strategy, by name. */
-export const STRATEGY_RULES: Readonly<Record<StrategyName, StrategyRule>> = {
+/**
+ * The rules of the strategies a page agent may run, `report_only` included. Kept apart so the page
+ * bundle carries only these.
+ */
+export const PAGE_STRATEGY_RULES = {
   retry_request: {
     targets: PAGE,
     risk: 'safe',
@@ -98,6 +101,18 @@ export const STRATEGY_RULES: Readonly<Record<StrategyName, StrategyRule>> = {
     budget: { max: 1, windowMs: HOUR },
     cooldownMs: HOUR,
   },
+  report_only: {
+    targets: FIX_TARGETS,
+    risk: 'safe',
+    params: {},
+    budget: { max: 1_000, windowMs: HOUR },
+    cooldownMs: 0,
+  },
+} as const satisfies Readonly<Record<string, StrategyRule>>;
+/** A strategy a page agent may run. */
+export type PageStrategyName = keyof typeof PAGE_STRATEGY_RULES;
+
+const OTHER_RULES: Readonly<Record<Exclude<StrategyName, PageStrategyName>, StrategyRule>> = {
   reconnect_database: {
     targets: SERVICE,
     risk: 'safe',
@@ -140,13 +155,6 @@ export const STRATEGY_RULES: Readonly<Record<StrategyName, StrategyRule>> = {
     budget: { max: 1, windowMs: HOUR },
     cooldownMs: HOUR,
   },
-  report_only: {
-    targets: FIX_TARGETS,
-    risk: 'safe',
-    params: {},
-    budget: { max: 1_000, windowMs: HOUR },
-    cooldownMs: 0,
-  },
   custom: {
     targets: SERVICE,
     risk: 'moderate',
@@ -155,6 +163,10 @@ export const STRATEGY_RULES: Readonly<Record<StrategyName, StrategyRule>> = {
     cooldownMs: MINUTE,
   },
 };
+
+/** The rules of every strategy, by name. */
+export const STRATEGY_RULES: Readonly<Record<StrategyName, StrategyRule>> =
+  /* @__PURE__ */ Object.assign({}, PAGE_STRATEGY_RULES, OTHER_RULES);
 
 /** True when `value` names a strategy in the catalog. */
 export function isStrategyName(value: unknown): value is StrategyName {
@@ -173,10 +185,18 @@ export function riskRank(risk: RiskLevel): number {
 
 /** What is wrong with `params` for `strategy`, or undefined when they fit its catalog entry. */
 export function checkParams(strategy: StrategyName, params: unknown): string | undefined {
+  return checkParamsAgainst(strategy, STRATEGY_RULES[strategy].params, params);
+}
+
+/** `checkParams` against the given parameter rules (the page agent passes the page's alone). */
+export function checkParamsAgainst(
+  strategy: StrategyName,
+  specs: Readonly<Record<string, ParamRule>>,
+  params: unknown,
+): string | undefined {
   if (params === undefined) params = {};
   if (params === null || typeof params !== 'object' || Array.isArray(params))
     return 'params must be an object';
-  const specs = STRATEGY_RULES[strategy].params;
   const given = params as Record<string, unknown>;
   for (const key of Object.keys(given)) {
     if (!Object.hasOwn(specs, key)) return `${strategy} takes no parameter "${key.slice(0, 64)}"`;

@@ -97,7 +97,7 @@ export function startAgent(options: AgentOptions): Agent {
     },
     fault(input: FaultInput) {
       try {
-        const event = toFaultEvent(input, nextId(), now());
+        const event = toFaultEvent({ url: win.location?.href, ...input }, nextId(), now());
         book.recordFault(event);
         reporter.enqueue(event);
         emit(event, faultListeners);
@@ -120,7 +120,6 @@ export function startAgent(options: AgentOptions): Agent {
       type: 'error',
       message: e.message,
       stack: e.stack,
-      url: win.location?.href,
       data: { name: e.name, source, ...extra },
     });
 
@@ -163,7 +162,6 @@ export function startAgent(options: AgentOptions): Agent {
         ctx.fault({
           type: 'performance',
           message: `long task of ${Math.round(durationMs)} ms`,
-          url: win.location?.href,
           data: {
             metric: 'long_task',
             value: Math.round(durationMs),
@@ -184,7 +182,6 @@ export function startAgent(options: AgentOptions): Agent {
         ctx.fault({
           type: 'performance',
           message: `JS heap grew by ${Math.round(signal.growthBytes / 1_048_576)} MB`,
-          url: win.location?.href,
           data: { metric: 'memory', value: signal.usedBytes, threshold: config.memoryGrowthBytes },
         }),
       ),
@@ -198,7 +195,6 @@ export function startAgent(options: AgentOptions): Agent {
         ctx.fault({
           type: 'ui',
           message: `critical element missing: ${selector}`,
-          url: win.location?.href,
           data: { selector },
         }),
       ),

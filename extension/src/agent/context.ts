@@ -30,7 +30,10 @@ export interface AgentContext {
   budgets: Budgets;
   now(): number;
   random(): number;
-  /** Classifies, fingerprints, scrubs, records and reports a fault; undefined if that failed. */
+  /**
+   * Classifies, fingerprints, scrubs, records and reports a fault (its `url` is the page's unless
+   * it names one); undefined if that failed.
+   */
   fault(input: FaultInput): AgentEvent | undefined;
   /** Reports a fix attempt now and returns the handle for its outcome. */
   startFix(spec: FixSpec): FixHandle;

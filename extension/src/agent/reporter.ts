@@ -1,4 +1,5 @@
 import { PROTOCOL_VERSION } from '@selfheal/shared';
+import { createRunCounter } from './budget.js';
 import type { StatusBook } from './status.js';
 import type { AgentConfig, AgentEvent, AgentReport, Transport } from './types.js';
 
@@ -32,7 +33,7 @@ const PER_REPORT = 40;
 export function createReporter(deps: ReporterDeps): Reporter {
   const { book } = deps;
   let queue: AgentEvent[] = [];
-  const sentPerFingerprint = new Map<string, number[]>();
+  const sentPerFingerprint = createRunCounter(deps.now);
   let timer: unknown;
   let inflight: Promise<void> | undefined;
   let failures = 0;
@@ -44,27 +45,6 @@ export function createReporter(deps: ReporterDeps): Reporter {
       timer = undefined;
       void reporter.flush();
     }, ms);
-  };
-
-  const allowed = (event: AgentEvent): boolean => {
-    if (event.type === 'fix_attempt' || event.type === 'fix_outcome' || !event.fingerprint)
-      return true;
-    const { rateLimitPerFingerprint, rateLimitWindowMs } = deps.config();
-    const now = deps.now();
-    const recent = (sentPerFingerprint.get(event.fingerprint) ?? []).filter(
-      (t) => now - t < rateLimitWindowMs,
-    );
-    if (recent.length >= rateLimitPerFingerprint) {
-      sentPerFingerprint.set(event.fingerprint, recent);
-      return false;
-    }
-    recent.push(now);
-    sentPerFingerprint.delete(event.fingerprint);
-    sentPerFingerprint.set(event.fingerprint, recent);
-    if (sentPerFingerprint.size > 1_000) {
-      sentPerFingerprint.delete(sentPerFingerprint.keys().next().value as string);
-    }
-    return true;
   };
 
   const trim = () => {
@@ -121,7 +101,8 @@ export function createReporter(deps: ReporterDeps): Reporter {
           same.data = { ...same.data, repeats: Number(same.data?.repeats ?? 0) + 1 };
           return;
         }
-        if (!allowed(event)) {
+        const { rateLimitPerFingerprint, rateLimitWindowMs } = deps.config();
+        if (!sentPerFingerprint(event.fingerprint, rateLimitPerFingerprint, rateLimitWindowMs)) {
           book.metrics.eventsRateLimited += 1;
           return;
         }

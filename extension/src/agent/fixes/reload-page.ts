@@ -1,9 +1,9 @@
-import { type PageCommand, STRATEGY_RULES } from '@selfheal/shared';
+import { PAGE_STRATEGY_RULES, type PageCommand } from '@selfheal/shared';
 import { type AgentContext, verifyByAbsence } from '../context.js';
 import type { AgentEvent } from '../types.js';
 
 const KEY = 'selfheal:reload';
-const GUARD_MS = STRATEGY_RULES.reload_page.cooldownMs;
+const GUARD_MS = PAGE_STRATEGY_RULES.reload_page.cooldownMs;
 const FLUSH_WAIT_MS = 1_000;
 const STALE_CHUNK =
   /Failed to fetch dynamically imported module|error loading dynamically imported module|Importing a module script failed|\bChunkLoadError\b|Loading (?:CSS )?chunk [\w-]+ failed/;

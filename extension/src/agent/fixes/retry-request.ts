@@ -71,6 +71,35 @@ export function beginRetry(
 }
 
 /**
+ * Ends the retry fix when the server asks for a longer wait than `retryMaxDelayMs`: the page then
+ * gets the failure as it came. True when it did.
+ */
+export function waitTooLong(
+  ctx: AgentContext,
+  plan: RetryPlan,
+  retryAfter: number | undefined,
+): boolean {
+  if (retryAfter === undefined || retryAfter <= ctx.config().retryMaxDelayMs) return false;
+  plan.fix.finish(
+    false,
+    'request',
+    `Retry-After of ${Math.round(retryAfter / 1000)} s is too long`,
+  );
+  return true;
+}
+
+/** Ends the retry fix as failed: the last attempt answered `status` (0: no answer). */
+export function stillFailing(plan: RetryPlan, status: number): void {
+  const last = status ? `HTTP ${status}` : 'a network error';
+  plan.fix.finish(false, 'request', `still failing after the retries: ${last}`);
+}
+
+/** Ends the retry fix as verified: retry number `retry` succeeded. */
+export function succeeded(plan: RetryPlan, retry: number): void {
+  plan.fix.finish(true, 'request', `succeeded on retry ${retry} of ${plan.retries}`);
+}
+
+/**
  * The fetch handler that reports failed requests and retries idempotent ones with backoff, so
  * the page's call resolves with the eventual success. `recommendation` finds a collector command
  * for the fingerprint, whose parameters then apply.
@@ -92,33 +121,23 @@ export function createRetryHandler(
       ctx.book.metrics.internalErrors += 1;
     }
     if (!plan) return give(outcome);
-    const { fix, retries, base } = plan;
 
-    for (let retry = 1; retry <= retries; retry++) {
-      const now = ctx.now();
-      const retryAfter = parseRetryAfter(outcome.response?.headers.get('retry-after'), now);
-      if (retryAfter !== undefined && retryAfter > ctx.config().retryMaxDelayMs) {
-        fix.finish(
-          false,
-          'request',
-          `Retry-After of ${Math.round(retryAfter / 1000)} s is too long`,
-        );
-        return give(outcome);
-      }
+    for (let retry = 1; retry <= plan.retries; retry++) {
+      const retryAfter = parseRetryAfter(outcome.response?.headers.get('retry-after'), ctx.now());
+      if (waitTooLong(ctx, plan, retryAfter)) return give(outcome);
       discard(outcome);
-      if (!(await sleep(ctx, retryDelay(retry, base, retryAfter, ctx.random), call.signal))) {
-        fix.finish(false, 'request', 'the page aborted the request');
+      if (!(await sleep(ctx, retryDelay(retry, plan.base, retryAfter, ctx.random), call.signal))) {
+        plan.fix.finish(false, 'request', 'the page aborted the request');
         return Promise.reject(call.signal?.reason ?? new DOMException('Aborted', 'AbortError'));
       }
       outcome = await settle(attempt());
       if (!isFailure(call, outcome)) {
-        fix.finish(true, 'request', `succeeded on retry ${retry} of ${retries}`);
+        succeeded(plan, retry);
         return give(outcome);
       }
       if (!shouldRetry(call, outcome)) break;
     }
-    const last = outcome.response ? `HTTP ${outcome.response.status}` : 'a network error';
-    fix.finish(false, 'request', `still failing after the retries: ${last}`);
+    stillFailing(plan, outcome.response?.status ?? 0);
     return give(outcome);
   };
 }

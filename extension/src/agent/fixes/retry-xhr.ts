@@ -2,7 +2,13 @@ import type { PageCommand } from '@selfheal/shared';
 import { isIdempotent, isRetryableStatus, parseRetryAfter, retryDelay } from '../backoff.js';
 import type { AgentContext } from '../context.js';
 import type { XhrHooks, XhrRequest, XhrResult } from '../instrument/xhr.js';
-import { beginRetry, type RetryPlan } from './retry-request.js';
+import {
+  beginRetry,
+  type RetryPlan,
+  stillFailing,
+  succeeded,
+  waitTooLong,
+} from './retry-request.js';
 
 /** The XHR side of the retry fix: same rules, budgets and reports as for fetch. */
 export function createXhrRetry(
@@ -27,27 +33,18 @@ export function createXhrRetry(
       }
       const plan = plans.get(request);
       if (!plan) return undefined;
-      const retry = attempt;
-      if (!retryable(request, result) || retry > plan.retries) {
-        const last = result.status ? `HTTP ${result.status}` : 'a network error';
-        plan.fix.finish(false, 'request', `still failing after the retries: ${last}`);
+      if (!retryable(request, result) || attempt > plan.retries) {
+        stillFailing(plan, result.status);
         return undefined;
       }
       const retryAfter = parseRetryAfter(result.retryAfter, ctx.now());
-      if (retryAfter !== undefined && retryAfter > ctx.config().retryMaxDelayMs) {
-        plan.fix.finish(
-          false,
-          'request',
-          `Retry-After of ${Math.round(retryAfter / 1000)} s is too long`,
-        );
-        return undefined;
-      }
-      return retryDelay(retry, plan.base, retryAfter, ctx.random);
+      if (waitTooLong(ctx, plan, retryAfter)) return undefined;
+      return retryDelay(attempt, plan.base, retryAfter, ctx.random);
     },
     onEnd(request, result, attempt) {
       const plan = plans.get(request);
       if (!plan || result.status === 0 || result.status >= 400) return;
-      plan.fix.finish(true, 'request', `succeeded on retry ${attempt - 1} of ${plan.retries}`);
+      succeeded(plan, attempt - 1);
     },
   };
 }

@@ -1,0 +1,106 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import postgres from 'postgres';
+import { afterAll, beforeAll } from 'vitest';
+import { createCollector } from '../src/collector.js';
+import { defaultConfig } from '../src/config.js';
+/** The admin token and project key every test collector uses. */
+export const ADMIN = 'test-admin-token';
+export const KEY = 'test-project-key';
+/** Postgres for the storage suite; unset, only PGlite runs (and the run says so). */
+export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL;
+/** A fresh PGlite folder. */
+export function pgliteTarget() {
+    const dir = mkdtempSync(join(tmpdir(), 'selfheal-test-'));
+    return {
+        name: 'pglite',
+        config: () => ({ dataDir: dir }),
+        dispose: async () => rmSync(dir, { recursive: true, force: true }),
+    };
+}
+/** A fresh database on the test Postgres server. */
+export async function postgresTarget(url) {
+    const name = `selfheal_test_${randomUUID().replaceAll('-', '')}`;
+    const admin = postgres(url, { max: 1, onnotice: () => { } });
+    await admin.unsafe(`create database ${name}`);
+    const target = new URL(url);
+    target.pathname = `/${name}`;
+    return {
+        name: 'postgres',
+        config: () => ({ databaseUrl: target.toString() }),
+        dispose: async () => {
+            await admin.unsafe(`drop database if exists ${name} with (force)`);
+            await admin.end();
+        },
+    };
+}
+/** The stores to run a suite on: PGlite always, Postgres when TEST_DATABASE_URL is set. */
+export const STORES = [
+    { name: 'pglite', create: async () => pgliteTarget() },
+    ...(TEST_DATABASE_URL
+        ? [{ name: 'postgres', create: () => postgresTarget(TEST_DATABASE_URL) }]
+        : []),
+];
+if (!TEST_DATABASE_URL && !process.env.SELFHEAL_WARNED) {
+    process.env.SELFHEAL_WARNED = '1';
+    console.warn('TEST_DATABASE_URL is not set: the storage suites run on PGlite only, Postgres is skipped.');
+}
+/** Starts a collector on `target` with the test credentials, listening on a free port. */
+export async function startCollector(target, overrides = {}) {
+    const collector = await createCollector({
+        ...defaultConfig,
+        port: 0,
+        logLevel: 'silent',
+        adminToken: ADMIN,
+        projectKey: KEY,
+        ...target.config(),
+        ...overrides,
+    });
+    const port = await collector.listen();
+    return { collector, base: `http://127.0.0.1:${port}` };
+}
+let counter = 0;
+/** An event with a unique id. */
+export function event(overrides = {}) {
+    counter += 1;
+    return {
+        id: `evt-${randomUUID()}-${counter}`,
+        type: 'error',
+        message: "TypeError: Cannot read properties of undefined (reading 'name')",
+        stack: "TypeError: Cannot read properties of undefined (reading 'name')\n    at render (https://app.example.com/assets/app.js:10:5)",
+        timestamp: Date.now(),
+        ...overrides,
+    };
+}
+/** Sends a report to `base` with the test key. */
+export function report(base, body, headers = {}) {
+    return fetch(`${base}/api/report`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json', ...headers },
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
+}
+/** GETs `path` with the admin token and parses the JSON answer. */
+// biome-ignore lint/suspicious/noExplicitAny: tests read answers loosely and assert on them
+export async function adminGet(base, path) {
+    const res = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${ADMIN}` } });
+    if (!res.ok)
+        throw new Error(`${path}: ${res.status} ${await res.text()}`);
+    return (await res.json());
+}
+/** A store and a collector on it for one `describe` block, started before and stopped after. */
+export function collectorPerSuite(create, overrides = {}) {
+    const suite = {};
+    beforeAll(async () => {
+        suite.target = await create();
+        Object.assign(suite, await startCollector(suite.target, overrides));
+    });
+    afterAll(async () => {
+        await suite.collector?.close();
+        await suite.target?.dispose();
+    });
+    return suite;
+}
+//# sourceMappingURL=harness.js.map
