@@ -12,7 +12,7 @@ declare global {
   }
 }
 
-/** How often the agent's counters and uptime are sent to the panel when nothing happens. */
+/** How often the agent's counters are looked at for changes the activity stream did not carry. */
 const STATUS_INTERVAL_MS = 5_000;
 
 function boot(): void {
@@ -21,8 +21,14 @@ function boot(): void {
     config: { service: location.host },
     transport: { send: (report) => bridge.sendReport({ ...report }) },
   });
+  let lastSent = '';
   const sendStatus = () => {
     const { metrics, health } = agent.getStatus();
+    // Only what changed: the panel ages the uptime itself, and an idle tab should let the
+    // extension's worker sleep.
+    const key = JSON.stringify([metrics, health.fixSuccessRate]);
+    if (key === lastSent) return;
+    lastSent = key;
     bridge.post({ type: 'status', status: { metrics: { ...metrics }, health: { ...health } } });
   };
   let statusTimer: ReturnType<typeof setTimeout> | undefined;
