@@ -14,6 +14,9 @@ export const CHROME_DIST = fileURLToPath(new URL('../dist/chrome', import.meta.u
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** False where no Chromium is installed: the browser suites then skip, and say so. */
 export const HAS_CHROMIUM = existsSync(CHROMIUM);
+// CI installs Chromium, so there a missing browser is a failure, never a quiet skip.
+if (!HAS_CHROMIUM && process.env.CI)
+  throw new Error(`No Chromium at ${CHROMIUM}: CI requires the browser tests.`);
 if (!HAS_CHROMIUM)
   console.warn(`No Chromium at ${CHROMIUM}: the extension's browser tests are skipped.`);
 
