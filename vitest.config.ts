@@ -6,6 +6,6 @@ export default defineConfig({
   resolve: { conditions },
   ssr: { resolve: { conditions } },
   test: {
-    projects: ['shared', 'collector', 'extension'],
+    projects: ['shared', 'collector', 'extension', 'extension/vitest.browser.config.ts'],
   },
 });

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -24,10 +24,9 @@ export async function buildStandaloneAgent(): Promise<{ code: Buffer; dispose():
   };
 }
 
-/** Debian's Chromium; browser suites skip (and say so) where it is missing. */
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-/** True when a Chromium is installed to run the browser suites. */
-export const HAS_CHROMIUM = existsSync(CHROMIUM);
+import { CHROMIUM } from './browser.js';
+
+export { CHROMIUM, HAS_CHROMIUM } from './browser.js';
 
 /** The flags every browser test launches Chromium with. */
 export const CHROMIUM_ARGS = [

@@ -1,3 +1,4 @@
+export * from './bridge.js';
 export * from './classify.js';
 export * from './fingerprint.js';
 export * from './limits.js';

@@ -5,6 +5,7 @@ export * from './dashboard.js';
 export * from './decision.js';
 export * from './event.js';
 export * from './event-data.js';
+export * from './extension.js';
 export * from './issue.js';
 export * from './json.js';
 export * from './problem.js';

@@ -1,0 +1,62 @@
+import type { Decision } from '@selfheal/shared/protocol';
+
+/** What the panel knows of the collector's decisions for this tab's issues. */
+export interface DecisionsView {
+  available: boolean;
+  decisions: Decision[];
+  error: string | null;
+  loading: boolean;
+}
+
+/** The collector's decisions, with approve/reject for those waiting for a person. */
+export function Decisions(props: {
+  view: DecisionsView;
+  canDecide: boolean;
+  onRefresh(): void;
+  onDecide(decisionId: string, action: 'approve' | 'reject'): void;
+}) {
+  const { view, canDecide } = props;
+  return (
+    <section aria-label="Decisions">
+      <h2>
+        Collector decisions <span class="count">{view.decisions.length}</span>
+        <button type="button" class="link" onClick={props.onRefresh} disabled={view.loading}>
+          {view.loading ? 'Loading…' : 'Refresh'}
+        </button>
+      </h2>
+      {view.error ? <p class="notice">{view.error}</p> : null}
+      {view.available && view.decisions.length === 0 ? (
+        <p class="empty">The collector has not decided anything about this tab’s issues.</p>
+      ) : null}
+      <ul class="decisions">
+        {view.decisions.map((d) => (
+          <li key={d.id} data-decision={d.id} data-status={d.status}>
+            <div class="fix-head">
+              <span class="strategy">{d.strategy}</span>
+              <span class={`badge status-${d.status}`}>{d.status}</span>
+              <span class="muted">
+                {Math.round(d.confidence * 100)} % · {d.riskLevel} · {d.source}
+              </span>
+              {canDecide && d.status === 'pending' ? (
+                <span class="actions">
+                  <button type="button" onClick={() => props.onDecide(d.id, 'approve')}>
+                    Approve
+                  </button>
+                  <button
+                    type="button"
+                    class="secondary"
+                    onClick={() => props.onDecide(d.id, 'reject')}
+                  >
+                    Reject
+                  </button>
+                </span>
+              ) : null}
+            </div>
+            <div class="reason">{d.reasoning}</div>
+            {d.developerFix ? <div class="detail">Developer fix: {d.developerFix}</div> : null}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,87 @@
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import type { z } from 'zod';
+import {
+  BRIDGE_CHANNEL,
+  EXTENSION_PROTOCOL_VERSION,
+  type ToPageMessage,
+  toPageMessage,
+} from './bridge.js';
+import { fromPageSchema, type toPageSchema } from './protocol/extension.js';
+
+const nonce = 'a'.repeat(32);
+const wire = (body: Record<string, unknown>) => ({
+  channel: BRIDGE_CHANNEL,
+  v: EXTENSION_PROTOCOL_VERSION,
+  nonce,
+  ...body,
+});
+
+describe('toPageMessage (the page agent’s zod-free check)', () => {
+  it('accepts a config and a report result carrying this page’s nonce', () => {
+    const config = wire({
+      type: 'config',
+      config: { autoFixEnabled: false, reportingEnabled: true },
+    });
+    expect(toPageMessage(config, nonce)).toEqual(config);
+    const result = wire({ type: 'report_result', id: 'r1', ok: true, commands: [] });
+    expect(toPageMessage(result, nonce)).toEqual(result);
+  });
+
+  it('refuses a message with another nonce, tag or version, or none', () => {
+    const config = { type: 'config', config: { autoFixEnabled: true, reportingEnabled: true } };
+    expect(toPageMessage({ ...wire(config), nonce: 'b'.repeat(32) }, nonce)).toBeUndefined();
+    expect(toPageMessage({ ...wire(config), channel: 'other' }, nonce)).toBeUndefined();
+    expect(toPageMessage({ ...wire(config), v: 2 }, nonce)).toBeUndefined();
+    const { nonce: _, ...bare } = wire(config);
+    expect(toPageMessage(bare, nonce)).toBeUndefined();
+    // A short expected nonce means the handshake never happened: nothing passes.
+    expect(toPageMessage({ ...wire(config), nonce: 'x' }, 'x')).toBeUndefined();
+  });
+
+  it('refuses malformed payloads and unknown types', () => {
+    expect(
+      toPageMessage(wire({ type: 'config', config: { autoFixEnabled: 'yes' } }), nonce),
+    ).toBeUndefined();
+    expect(toPageMessage(wire({ type: 'report_result', id: 1, ok: true }), nonce)).toBeUndefined();
+    expect(
+      toPageMessage(wire({ type: 'report_result', id: 'r', ok: true, commands: {} }), nonce),
+    ).toBeUndefined();
+    expect(
+      toPageMessage(wire({ type: 'report_result', id: 'r', ok: false, retry: 'no' }), nonce),
+    ).toBeUndefined();
+    expect(toPageMessage(wire({ type: 'eval', code: 'alert(1)' }), nonce)).toBeUndefined();
+    expect(toPageMessage(null, nonce)).toBeUndefined();
+    expect(toPageMessage('{"type":"config"}', nonce)).toBeUndefined();
+  });
+
+  it('names the same message types as the zod schema', () => {
+    type Zod = z.infer<typeof toPageSchema>;
+    expectTypeOf<Zod['type']>().toEqualTypeOf<Exclude<ToPageMessage['type'], 'hello'>>();
+  });
+});
+
+describe('fromPageSchema (what the content script forwards)', () => {
+  const event = { id: 'e1', type: 'error', timestamp: 1, message: 'TypeError: x is undefined' };
+
+  it('accepts a report, an activity, a status and a ready message', () => {
+    const messages = [
+      { type: 'report', id: 'r1', report: { agent: 'frontend', events: [event] } },
+      { type: 'activity', event },
+      {
+        type: 'status',
+        status: { metrics: { errorsDetected: 1 }, health: { fixSuccessRate: 1, uptime: 5 } },
+      },
+      { type: 'ready', url: 'http://localhost:3000/' },
+    ];
+    for (const message of messages) {
+      expect(fromPageSchema.safeParse({ v: 1, ...message }).success).toBe(true);
+    }
+  });
+
+  it('refuses a report that the collector would refuse, and another version', () => {
+    const bad = { v: 1, type: 'report', id: 'r1', report: { agent: 'frontend', events: [] } };
+    expect(fromPageSchema.safeParse(bad).success).toBe(false);
+    const other = { v: 2, type: 'activity', event };
+    expect(fromPageSchema.safeParse(other).success).toBe(false);
+  });
+});
