@@ -6,6 +6,6 @@ export default defineConfig({
   resolve: { conditions },
   ssr: { resolve: { conditions } },
   test: {
-    projects: ['shared', 'collector'],
+    projects: ['shared', 'collector', 'backend-agent'],
   },
 });

@@ -1,0 +1,16 @@
+export * from './agent.js';
+export * from './budget.js';
+export * from './check.js';
+export * from './checks/cpu.js';
+export * from './checks/error-rate.js';
+export * from './checks/event-loop.js';
+export * from './checks/http.js';
+export * from './checks/memory.js';
+export * from './checks/tcp.js';
+export * from './config.js';
+export * from './counters.js';
+export * from './fix.js';
+export type { RestartOptions } from './fixes/restart.js';
+export * from './fixes/scale-out.js';
+export * from './fixes/shell.js';
+export type { RequestFigures, RequestRecord } from './requests.js';
