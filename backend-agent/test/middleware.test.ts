@@ -26,7 +26,9 @@ async function serviceEvents(base: string, service: string) {
 
 function listen(server: Server): Promise<string> {
   return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)),
+    server.listen(0, '127.0.0.1', () =>
+      resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`),
+    ),
   );
 }
 
@@ -79,7 +81,12 @@ describe.each(STORES)('request middleware, collector on $name', (store) => {
     expect((await fetch(`${base}/orders/41`)).status).toBe(500);
     expect((await fetch(`${base}/orders/42`)).status).toBe(500);
     expect((await fetch(`${base}/busy`)).status).toBe(503);
-    expect(agent.requests.lastMinute()).toMatchObject({ requests: 6, serverErrors: 3, thrown: 2, errorRate: 0.5 });
+    expect(agent.requests.lastMinute()).toMatchObject({
+      requests: 6,
+      serverErrors: 3,
+      thrown: 2,
+      errorRate: 0.5,
+    });
 
     const events = await waitFor('the error events', async () => {
       const list = await serviceEvents(suite.base, service);
@@ -88,7 +95,12 @@ describe.each(STORES)('request middleware, collector on $name', (store) => {
     const thrown = events.filter((e) => e.data?.route === '/orders/:id');
     expect(thrown).toHaveLength(2);
     expect(thrown[0]).toMatchObject({ type: 'error', kind: 'type_error' });
-    expect(thrown[0]?.data).toMatchObject({ status: 500, method: 'GET', source: 'http', name: 'TypeError' });
+    expect(thrown[0]?.data).toMatchObject({
+      status: 500,
+      method: 'GET',
+      source: 'http',
+      name: 'TypeError',
+    });
     expect(events.find((e) => e.data?.route === '/busy')?.data).toMatchObject({ status: 503 });
 
     await agent.restart(0);
@@ -124,6 +136,8 @@ describe.each(STORES)('request middleware, collector on $name', (store) => {
       return list.length >= 2 ? list : undefined;
     });
     expect(events.map((e) => e.data?.route).sort()).toEqual(['/async/<n>', '/sync/<n>']);
-    expect(events.find((e) => e.data?.route === '/sync/<n>')?.message).toContain('RangeError: bad page size');
+    expect(events.find((e) => e.data?.route === '/sync/<n>')?.message).toContain(
+      'RangeError: bad page size',
+    );
   });
 });

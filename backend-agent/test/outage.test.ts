@@ -9,7 +9,14 @@ import { issueDetail, waitFor } from './support.js';
 
 /** A check whose result the test sets. */
 function switchCheck(): Check & { result: CheckResult } {
-  return { name: 'api', kind: 'api_down', result: { status: 'pass' }, run() { return this.result; } };
+  return {
+    name: 'api',
+    kind: 'api_down',
+    result: { status: 'pass' },
+    run() {
+      return this.result;
+    },
+  };
 }
 
 describe.each(STORES)('collector outage, collector on $name', (store) => {
@@ -44,11 +51,13 @@ describe.each(STORES)('collector outage, collector on $name', (store) => {
     try {
       // First the collector stores a batch but its answer is lost: the agent must resend it.
       proxy.mode = 'lose-answer';
-      for (let i = 0; i < 5; i++) agent.captureError(new Error('ledger write failed'), { step: 'before' });
+      for (let i = 0; i < 5; i++)
+        agent.captureError(new Error('ledger write failed'), { step: 'before' });
       await waitFor('a lost answer', () => proxy.lost > 0);
       // Then the collector is unreachable.
       proxy.mode = 'down';
-      for (let i = 0; i < 7; i++) agent.captureError(new Error('ledger write failed'), { step: 'during' });
+      for (let i = 0; i < 7; i++)
+        agent.captureError(new Error('ledger write failed'), { step: 'during' });
       check.result = { status: 'fail', message: 'upstream refused' };
       await waitFor('the check to fail', () => agent.status().checks[0]?.failing);
       await waitFor('failed sends', () => agent.counters.sendFailures >= 2);
@@ -58,7 +67,9 @@ describe.each(STORES)('collector outage, collector on $name', (store) => {
       await waitFor('the buffer to drain', () => agent.status().pendingEvents === 0, 40_000);
       expect(agent.counters.eventsDuplicate).toBeGreaterThanOrEqual(5);
 
-      const issues = (await fetch(`${suite.base}/api/issues`, { headers: { authorization: 'Bearer test-admin-token' } }).then((r) => r.json())) as {
+      const issues = (await fetch(`${suite.base}/api/issues`, {
+        headers: { authorization: 'Bearer test-admin-token' },
+      }).then((r) => r.json())) as {
         issues: Array<{ fingerprint: string; service: string; count: number; kind: string }>;
       };
       const errors = issues.issues.filter((i) => i.service === service && i.kind !== 'api_down');
@@ -74,7 +85,11 @@ describe.each(STORES)('collector outage, collector on $name', (store) => {
     const service = `mailer-${store.name}`;
     const bufferFile = join(dir, `${service}.json`);
     proxy.mode = 'down';
-    const first = new BackendAgent({ ...agentOptions(service), bufferFile, maxBufferedEvents: 10 }).start();
+    const first = new BackendAgent({
+      ...agentOptions(service),
+      bufferFile,
+      maxBufferedEvents: 10,
+    }).start();
     for (let i = 0; i < 25; i++) first.captureError(new Error('smtp timeout'), { n: i });
     await waitFor('a failed send', () => first.counters.sendFailures > 0);
     await first.stop(200);
@@ -83,8 +98,14 @@ describe.each(STORES)('collector outage, collector on $name', (store) => {
     proxy.mode = 'pass';
     const second = new BackendAgent({ ...agentOptions(service), bufferFile }).start();
     try {
-      await waitFor('the spooled events to be sent', () => second.counters.eventsSent === 10, 40_000);
-      const issues = (await fetch(`${suite.base}/api/issues`, { headers: { authorization: 'Bearer test-admin-token' } }).then((r) => r.json())) as {
+      await waitFor(
+        'the spooled events to be sent',
+        () => second.counters.eventsSent === 10,
+        40_000,
+      );
+      const issues = (await fetch(`${suite.base}/api/issues`, {
+        headers: { authorization: 'Bearer test-admin-token' },
+      }).then((r) => r.json())) as {
         issues: Array<{ service: string; count: number }>;
       };
       expect(issues.issues.find((i) => i.service === service)?.count).toBe(10);

@@ -12,14 +12,28 @@ function run(mode: string, nodeFlags: string[] = []) {
   const bufferFile = join(dir, `${mode}-${nodeFlags.length}.json`);
   const proc = spawn(
     process.execPath,
-    [...nodeFlags, '--conditions=@selfheal/source', '--import', 'tsx', 'test/fixtures/crashing-service.ts'],
-    { cwd: packageDir, env: { PATH: process.env.PATH ?? '', MODE: mode, BUFFER_FILE: bufferFile }, stdio: ['ignore', 'pipe', 'pipe'] },
+    [
+      ...nodeFlags,
+      '--conditions=@selfheal/source',
+      '--import',
+      'tsx',
+      'test/fixtures/crashing-service.ts',
+    ],
+    {
+      cwd: packageDir,
+      env: { PATH: process.env.PATH ?? '', MODE: mode, BUFFER_FILE: bufferFile },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
   );
   let output = '';
   proc.stdout.on('data', (c) => (output += c));
   proc.stderr.on('data', (c) => (output += c));
   const timer = setTimeout(() => proc.kill('SIGKILL'), 30_000);
-  return new Promise<{ code: number | null; output: string; spooled: Array<{ type: string; message?: string; data?: Record<string, unknown> }> }>((resolve) =>
+  return new Promise<{
+    code: number | null;
+    output: string;
+    spooled: Array<{ type: string; message?: string; data?: Record<string, unknown> }>;
+  }>((resolve) =>
     proc.once('exit', (code) => {
       clearTimeout(timer);
       let spooled = [];
@@ -47,7 +61,9 @@ describe('errors the service did not catch', () => {
     const { code, output, spooled } = await run('reject');
     expect(code).toBe(1);
     expect(output).toContain('payment promise rejected');
-    expect(spooled.filter((e) => e.type === 'error').map((e) => e.data?.source)).toEqual(['unhandledRejection']);
+    expect(spooled.filter((e) => e.type === 'error').map((e) => e.data?.source)).toEqual([
+      'unhandledRejection',
+    ]);
   });
 
   it('with --unhandled-rejections=warn the process keeps going, and the agent alone lets it exit', async () => {

@@ -24,7 +24,13 @@ export async function startProxy(target: string): Promise<OutageProxy> {
     }
     const mode = proxy.mode;
     const forward = request(
-      { host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: req.headers },
+      {
+        host: upstream.hostname,
+        port: upstream.port,
+        path: req.url,
+        method: req.method,
+        headers: req.headers,
+      },
       (answer) => {
         if (mode === 'lose-answer') {
           answer.resume();

@@ -6,7 +6,8 @@ import { redisHelper } from '../src/redis.js';
 import { issueDetail, storedOutcome, waitFor } from './support.js';
 
 const REDIS_URL = process.env.TEST_REDIS_URL;
-if (!REDIS_URL) console.warn('TEST_REDIS_URL is not set: the backend agent Redis suite is skipped.');
+if (!REDIS_URL)
+  console.warn('TEST_REDIS_URL is not set: the backend agent Redis suite is skipped.');
 
 describe.skipIf(!REDIS_URL).each(STORES)('Redis connection killed, collector on $name', (store) => {
   const suite = collectorPerSuite(store.create);
@@ -14,7 +15,11 @@ describe.skipIf(!REDIS_URL).each(STORES)('Redis connection killed, collector on 
   it('detects cache_down, reconnects, verifies with PING and the collector stores the outcome', async () => {
     const name = `selfheal-svc-${store.name}-${Date.now()}`;
     // A client that does not reconnect by itself: a killed connection stays down until fixed.
-    const client = new Redis(REDIS_URL as string, { connectionName: name, retryStrategy: () => null, maxRetriesPerRequest: 0 });
+    const client = new Redis(REDIS_URL as string, {
+      connectionName: name,
+      retryStrategy: () => null,
+      maxRetriesPerRequest: 0,
+    });
     const admin = new Redis(REDIS_URL as string);
     const cache = redisHelper(client);
     const agent = new BackendAgent({
@@ -35,17 +40,28 @@ describe.skipIf(!REDIS_URL).each(STORES)('Redis connection killed, collector on 
       await client.set(`${name}:k`, 'v');
 
       const list = (await admin.call('CLIENT', 'LIST')) as string;
-      const id = list.split('\n').find((line) => line.includes(`name=${name}`))?.match(/id=(\d+)/)?.[1];
+      const id = list
+        .split('\n')
+        .find((line) => line.includes(`name=${name}`))
+        ?.match(/id=(\d+)/)?.[1];
       expect(id).toBeDefined();
       expect(await admin.call('CLIENT', 'KILL', 'ID', id as string)).toBe(1);
       await waitFor('the client to notice', () => client.status === 'end');
       await expect(client.get(`${name}:k`)).rejects.toThrow();
 
       const outcome = await storedOutcome(suite.base, fingerprint, (d) => d.success === true);
-      expect(outcome.data).toMatchObject({ strategy: 'reconnect_cache', kind: 'cache_down', success: true, verifiedBy: 'cache', local: true });
+      expect(outcome.data).toMatchObject({
+        strategy: 'reconnect_cache',
+        kind: 'cache_down',
+        success: true,
+        verifiedBy: 'cache',
+        local: true,
+      });
       const detail = await issueDetail(suite.base, fingerprint);
       expect(detail?.issue.kind).toBe('cache_down');
-      expect(detail?.events.some((e) => e.type === 'health_check' && e.data?.status === 'fail')).toBe(true);
+      expect(
+        detail?.events.some((e) => e.type === 'health_check' && e.data?.status === 'fail'),
+      ).toBe(true);
       // The service's own client works again.
       expect(await client.get(`${name}:k`)).toBe('v');
       await client.del(`${name}:k`);

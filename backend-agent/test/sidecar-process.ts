@@ -16,15 +16,21 @@ export interface Sidecar {
 
 /** Starts the sidecar CLI from source with `args`, as node (not the tsx wrapper) runs it. */
 export function startSidecar(args: string[], env: Record<string, string> = {}): Sidecar {
-  const proc = spawn(process.execPath, ['--conditions=@selfheal/source', '--import', 'tsx', 'src/cli.ts', ...args], {
-    cwd: packageDir,
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const proc = spawn(
+    process.execPath,
+    ['--conditions=@selfheal/source', '--import', 'tsx', 'src/cli.ts', ...args],
+    {
+      cwd: packageDir,
+      env: { PATH: process.env.PATH ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   proc.stdout?.on('data', (chunk) => (output += chunk));
   proc.stderr?.on('data', (chunk) => (output += chunk));
-  const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    proc.once('exit', (code) => resolve(code)),
+  );
   return {
     proc,
     output: () => output,

@@ -26,12 +26,18 @@ describe.each(STORES)('sidecar supervising a real process, collector on $name', 
     const log = join(dir, `${service}.log`);
     const sidecar = startSidecar(
       [
-        '--service', service,
-        '--collector', suite.base,
-        '--check', `http=http://127.0.0.1:${port}/health`,
-        '--spawn', `exec "${process.execPath}" "${fixture}"`,
-        '--interval', '0.2',
-        '--grace', '2000',
+        '--service',
+        service,
+        '--collector',
+        suite.base,
+        '--check',
+        `http=http://127.0.0.1:${port}/health`,
+        '--spawn',
+        `exec "${process.execPath}" "${fixture}"`,
+        '--interval',
+        '0.2',
+        '--grace',
+        '2000',
         ...extra,
       ],
       { PROJECT_KEY: KEY, PORT: String(port), START_LOG: log, ...env },
@@ -42,8 +48,15 @@ describe.each(STORES)('sidecar supervising a real process, collector on $name', 
 
   it('restarts a child whose health endpoint fails, within a few check intervals, and verifies it', async () => {
     const service = `worker-${store.name}`;
-    const { sidecar, port, log, fingerprint } = await launch(service, ['--verify-timeout', '10000'], {});
-    await waitFor('the child to serve', async () => (await fetch(`http://127.0.0.1:${port}/health`)).ok);
+    const { sidecar, port, log, fingerprint } = await launch(
+      service,
+      ['--verify-timeout', '10000'],
+      {},
+    );
+    await waitFor(
+      'the child to serve',
+      async () => (await fetch(`http://127.0.0.1:${port}/health`)).ok,
+    );
     expect(starts(log)).toHaveLength(1);
 
     const brokeAt = Date.now();
@@ -53,8 +66,17 @@ describe.each(STORES)('sidecar supervising a real process, collector on $name', 
     // Three failed checks 0.2 s apart, then the restart: well under ten intervals of slack.
     expect(restartedAfter).toBeLessThan(5_000);
 
-    const outcome = await storedOutcome(suite.base, fingerprint, (d) => d.strategy === 'restart_service');
-    expect(outcome.data).toMatchObject({ strategy: 'restart_service', success: true, verifiedBy: 'api', local: true });
+    const outcome = await storedOutcome(
+      suite.base,
+      fingerprint,
+      (d) => d.strategy === 'restart_service',
+    );
+    expect(outcome.data).toMatchObject({
+      strategy: 'restart_service',
+      success: true,
+      verifiedBy: 'api',
+      local: true,
+    });
     expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);
     expect(await sidecar.stop()).toBe(0);
   });
@@ -65,7 +87,16 @@ describe.each(STORES)('sidecar supervising a real process, collector on $name', 
     const max = 1_600;
     const { sidecar, log, fingerprint } = await launch(
       service,
-      ['--threshold', '2', '--verify-timeout', '300', '--backoff-initial', String(initial), '--backoff-max', String(max)],
+      [
+        '--threshold',
+        '2',
+        '--verify-timeout',
+        '300',
+        '--backoff-initial',
+        String(initial),
+        '--backoff-max',
+        String(max),
+      ],
       { ALWAYS_FAIL: '1' },
     );
     await waitFor('a first restart', () => starts(log).length >= 2, 20_000);
@@ -82,7 +113,9 @@ describe.each(STORES)('sidecar supervising a real process, collector on $name', 
     }
     const detail = await waitFor('the outcomes', async () => {
       const d = await issueDetail(suite.base, fingerprint);
-      return d && d.events.filter((e) => e.type === 'fix_outcome').length >= restarts ? d : undefined;
+      return d && d.events.filter((e) => e.type === 'fix_outcome').length >= restarts
+        ? d
+        : undefined;
     });
     const outcomes = detail.events.filter((e) => e.type === 'fix_outcome');
     expect(outcomes.every((e) => e.data?.success === false)).toBe(true);
@@ -94,7 +127,24 @@ describe('sidecar command line', () => {
   it('documents every flag in --help', async () => {
     const sidecar = startSidecar(['--help']);
     expect(await sidecar.exited).toBe(0);
-    for (const flag of ['--service', '--collector', '--project-key', '--check', '--fix', '--spawn', '--interval', '--no-auto-fix', '--threshold', '--timeout', '--verify-timeout', '--grace', '--backoff-initial', '--backoff-max', '--budget', '--buffer-file']) {
+    for (const flag of [
+      '--service',
+      '--collector',
+      '--project-key',
+      '--check',
+      '--fix',
+      '--spawn',
+      '--interval',
+      '--no-auto-fix',
+      '--threshold',
+      '--timeout',
+      '--verify-timeout',
+      '--grace',
+      '--backoff-initial',
+      '--backoff-max',
+      '--budget',
+      '--buffer-file',
+    ]) {
       expect(sidecar.output()).toContain(flag);
     }
   });
@@ -102,8 +152,14 @@ describe('sidecar command line', () => {
   it.each([
     [['--service', 'x', '--chek', 'http=http://127.0.0.1:1/'], 'unknown flag --chek'],
     [['--service', 'x', '--check', 'ftp=somewhere'], '--check must be'],
-    [['--service', 'x', '--check', 'http=http://127.0.0.1:1/', '--interval', 'soon'], '--interval must be a positive number'],
-    [['--service', 'x', '--check', 'http=http://127.0.0.1:1/', '--fix', 'reload_page=echo'], '--fix reload_page'],
+    [
+      ['--service', 'x', '--check', 'http=http://127.0.0.1:1/', '--interval', 'soon'],
+      '--interval must be a positive number',
+    ],
+    [
+      ['--service', 'x', '--check', 'http=http://127.0.0.1:1/', '--fix', 'reload_page=echo'],
+      '--fix reload_page',
+    ],
     [['--check', 'http=http://127.0.0.1:1/'], 'serviceName is required'],
   ])('exits with 2 and says what is wrong for %j', async (args, message) => {
     const sidecar = startSidecar(args as string[]);
@@ -112,7 +168,9 @@ describe('sidecar command line', () => {
   });
 
   it('reads a bad CHECK_INTERVAL from the environment as an error, not a default', async () => {
-    const sidecar = startSidecar(['--service', 'x', '--check', 'tcp=127.0.0.1:1'], { CHECK_INTERVAL: '-3' });
+    const sidecar = startSidecar(['--service', 'x', '--check', 'tcp=127.0.0.1:1'], {
+      CHECK_INTERVAL: '-3',
+    });
     expect(await sidecar.exited).toBe(2);
     expect(sidecar.output()).toContain('CHECK_INTERVAL must be a positive number');
   });

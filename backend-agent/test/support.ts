@@ -1,7 +1,11 @@
 import { adminGet } from '../../collector/test/harness.js';
 
 /** Polls `probe` until it returns something truthy, or fails after `timeoutMs` with `what`. */
-export async function waitFor<T>(what: string, probe: () => Promise<T> | T, timeoutMs = 20_000): Promise<NonNullable<T>> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T> | T,
+  timeoutMs = 20_000,
+): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -11,7 +15,8 @@ export async function waitFor<T>(what: string, probe: () => Promise<T> | T, time
     } catch (error) {
       last = error;
     }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -31,13 +36,19 @@ export interface StoredEvent {
 export async function issueDetail(
   base: string,
   fingerprint: string,
-): Promise<{ issue: { count: number; kind: string; service: string | null }; events: StoredEvent[] } | undefined> {
+): Promise<
+  | { issue: { count: number; kind: string; service: string | null }; events: StoredEvent[] }
+  | undefined
+> {
   const res = await fetch(`${base}/api/issues/${fingerprint}`, {
     headers: { authorization: 'Bearer test-admin-token' },
   });
   if (res.status === 404) return undefined;
   if (!res.ok) throw new Error(`issue ${fingerprint}: ${res.status}`);
-  return (await res.json()) as { issue: { count: number; kind: string; service: string | null }; events: StoredEvent[] };
+  return (await res.json()) as {
+    issue: { count: number; kind: string; service: string | null };
+    events: StoredEvent[];
+  };
 }
 
 /** The stored fix outcome for `fingerprint` that matches `where`, once the collector has it. */
