@@ -55,3 +55,26 @@ export function seededRandom(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
   };
 }
+
+/** A valid model answer (retry_request for a page), as JSON text, overridden by `patch`. */
+export function answer(patch: Record<string, unknown> = {}): string {
+  return JSON.stringify({
+    strategy: 'retry_request',
+    target: 'page',
+    params: {
+      baseDelayMs: 500,
+      cacheName: null,
+      graceMs: null,
+      maxAttempts: 3,
+      name: null,
+      replicas: null,
+      src: null,
+    },
+    confidence: 0.9,
+    reasoning: 'The request failed on the network.',
+    estimatedImpact: 'A short delay.',
+    rollbackPlan: 'Nothing to undo.',
+    developerFix: null,
+    ...patch,
+  });
+}

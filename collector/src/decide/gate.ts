@@ -10,35 +10,34 @@ import {
   STRATEGIES,
   type StrategyName,
 } from '@selfheal/shared';
-import { betaQuantile } from './beta.js';
-import { type Evidence, LOWER_QUANTILE } from './knowledge.js';
+import type { Evidence } from './knowledge.js';
 import type { DecisionPolicy } from './types.js';
 
 /**
- * How many verified outcomes a model's stated confidence is worth, per risk class. A disruptive
- * action gets nothing from the model: only measured outcomes can make it auto-apply.
+ * The most a strategy of each risk class may be trusted on a claim alone, while its measured
+ * record is not against it. Above the threshold only for safe strategies: a moderate or
+ * disruptive one needs measured successes to auto-apply.
  */
-export const MODEL_WEIGHT: Readonly<Record<RiskLevel, number>> = {
-  safe: 2,
-  moderate: 1,
-  disruptive: 0,
+export const UNPROVEN_CEILING: Readonly<Record<RiskLevel, number>> = {
+  safe: 0.9,
+  moderate: 0.6,
+  disruptive: 0.3,
 };
 
+/** What the built-in rules claim for their own choice. */
+export const RULE_CONFIDENCE = 0.85;
+
 /**
- * The gating confidence: the credible lower bound of the strategy's posterior after adding the
- * model's claim `c` as `w` pseudo-outcomes (w·c successes, w·(1−c) failures), w = MODEL_WEIGHT[risk].
- * With no measured outcomes the model alone reaches at most 0.1^(1/3) ≈ 0.46.
+ * The gating confidence: min(claim, ceiling). The claim is the model's stated confidence, the
+ * rules' RULE_CONFIDENCE, or for knowledge the measured success rate (posterior mean). The
+ * ceiling is the measured credible lower bound, raised to UNPROVEN_CEILING[risk] while the
+ * posterior mean is at least 0.5 (the record is not against the strategy). So a claim can lower
+ * the gate but never lift it past what the record and the risk class allow.
  */
-export function gateConfidence(
-  evidence: Evidence,
-  risk: RiskLevel,
-  modelConfidence: number | null,
-): number {
-  const claim = modelConfidence === null ? null : clamp01(modelConfidence);
-  const weight = claim === null ? 0 : MODEL_WEIGHT[risk];
-  const alpha = evidence.posterior.alpha + weight * (claim ?? 0);
-  const beta = evidence.posterior.beta + weight * (1 - (claim ?? 0));
-  return round(betaQuantile(LOWER_QUANTILE, { alpha, beta }));
+export function gateConfidence(evidence: Evidence, risk: RiskLevel, claim: number): number {
+  const ceiling =
+    evidence.mean >= 0.5 ? Math.max(evidence.lower, UNPROVEN_CEILING[risk]) : evidence.lower;
+  return round(Math.min(clamp01(claim), ceiling));
 }
 
 /** Whether a strategy with this confidence may run without a person, and if not, why. */

@@ -71,12 +71,28 @@ describe('the built-in rules', () => {
     expect(draft).toMatchObject({ strategy: 'report_only', autoApply: false });
   });
 
-  it('never auto-applies an unproven rule, and says why', async () => {
-    for (const kind of ['network_error', 'import_error', 'api_down'] as const) {
-      const draft = await rulesFor(kind, kind === 'api_down' ? 'service' : 'page');
+  it('auto-applies an unproven safe rule, never an unproven moderate or disruptive one', async () => {
+    const retry = await rulesFor('network_error', 'page');
+    expect(retry).toMatchObject({ strategy: 'retry_request', confidence: 0.85, autoApply: true });
+    for (const [kind, target] of [
+      ['import_error', 'page'],
+      ['api_down', 'service'],
+    ] as const) {
+      const draft = await rulesFor(kind, target);
       expect(draft.autoApply).toBe(false);
       expect(draft.confidence).toBeLessThan(0.8);
       expect(draft.notes.join('\n')).toMatch(/below the auto-apply threshold/);
     }
+  });
+
+  it('stops trusting a safe rule once its record is against it', async () => {
+    const draft = await decide(issueInput({ kind: 'db_down', target: 'service' }), {
+      knowledge: [record('fingerprint', 'fp-1', 'reconnect_database', 0, 2)],
+      blocked: none,
+      policy: DEFAULT_POLICY,
+    });
+    expect(draft.strategy).toBe('reconnect_database');
+    expect(draft.confidence).toBeLessThan(0.3);
+    expect(draft.autoApply).toBe(false);
   });
 });
