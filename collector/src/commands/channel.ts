@@ -19,7 +19,7 @@ export interface CommandChannel {
   close(): Promise<void>;
 }
 
-const keyOf = (project: string, service: string) => `${project}\u0000${service}`;
+const keyOf = (project: string, service: string) => JSON.stringify([project, service]);
 
 /** Listens on the store's command channel and creates the waiters. */
 export async function createCommandChannel(database: Database): Promise<CommandChannel> {

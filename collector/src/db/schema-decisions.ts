@@ -158,9 +158,7 @@ export const outcomes = pgTable(
   },
   (t) => [
     uniqueIndex('outcomes_by_event').on(t.projectId, t.eventId),
-    index('outcomes_due')
-      .on(t.verifyAt)
-      .where(sql`${t.status} = 'verifying'`),
+    index('outcomes_due').on(t.verifyAt).where(sql`${t.status} = 'verifying'`),
     index('outcomes_recent').on(t.projectId, t.verifiedAt),
     index('outcomes_by_decision').on(t.decisionId),
   ],

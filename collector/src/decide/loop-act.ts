@@ -151,7 +151,11 @@ export async function storeDraft(
       });
     }
     if (draft.developerFix) {
-      await rememberDeveloperFix(tx, { ...input, strategy: draft.strategy, developerFix: draft.developerFix }, now);
+      await rememberDeveloperFix(
+        tx,
+        { ...input, strategy: draft.strategy, developerFix: draft.developerFix },
+        now,
+      );
     }
     const updates = [decisionUpdate(row)];
     if (apply) commands.push(await dispatch(ctx, tx, row));
@@ -169,8 +173,16 @@ export async function storeDraft(
     const model = draft.llm.model;
     ctx.metrics.inc('selfheal_llm_calls_total', { model, cached: String(draft.llm.cached) });
     if (!draft.llm.cached) {
-      ctx.metrics.inc('selfheal_llm_tokens_total', { model, type: 'prompt' }, draft.llm.promptTokens);
-      ctx.metrics.inc('selfheal_llm_tokens_total', { model, type: 'completion' }, draft.llm.completionTokens);
+      ctx.metrics.inc(
+        'selfheal_llm_tokens_total',
+        { model, type: 'prompt' },
+        draft.llm.promptTokens,
+      );
+      ctx.metrics.inc(
+        'selfheal_llm_tokens_total',
+        { model, type: 'completion' },
+        draft.llm.completionTokens,
+      );
       ctx.metrics.inc('selfheal_llm_cost_usd_total', { model }, draft.llm.costUsd);
     }
   }
@@ -201,14 +213,20 @@ export async function review(
     const found = await getDecision(tx, project, id);
     if (!found) throw problem(404, 'Not found', `this project has no decision ${id.slice(0, 128)}`);
     if (found.status !== 'pending') {
-      const same = verdict === 'reject' ? found.status === 'rejected' : ['approved', 'dispatched', 'recorded', 'succeeded', 'failed', 'rolled_back'].includes(found.status);
+      const same =
+        verdict === 'reject'
+          ? found.status === 'rejected'
+          : ['approved', 'dispatched', 'recorded', 'succeeded', 'failed', 'rolled_back'].includes(
+              found.status,
+            );
       if (same) return found;
       throw problem(409, 'Conflict', `the decision is ${found.status}, not pending`);
     }
     const next = verdict === 'reject' ? 'rejected' : runnable(found) ? 'dispatched' : 'recorded';
     const moved = await setDecisionStatus(tx, id, next, now, ['pending']);
     if (!moved) throw problem(409, 'Conflict', 'the decision changed meanwhile; read it again');
-    if (verdict === 'approve' && next === 'dispatched') commands.push(await dispatch(ctx, tx, moved));
+    if (verdict === 'approve' && next === 'dispatched')
+      commands.push(await dispatch(ctx, tx, moved));
     if (verdict === 'reject') await learnRejection(tx, moved, now);
     await publish(tx, [decisionUpdate(moved)]);
     return moved;
@@ -219,4 +237,5 @@ export async function review(
 }
 
 /** True when the strategy of a decision has a rollback an agent can run. */
-export const canRollBack = (row: DecisionRow) => STRATEGIES[row.strategy].rollback !== null && runnable(row);
+export const canRollBack = (row: DecisionRow) =>
+  STRATEGIES[row.strategy].rollback !== null && runnable(row);

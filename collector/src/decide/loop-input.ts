@@ -69,15 +69,32 @@ export async function buildInput(
       .orderBy(desc(events.receivedAt))
       .limit(1),
     db
-      .select({ fingerprint: issues.fingerprint, kind: issues.kind, title: issues.title, count: issues.count })
+      .select({
+        fingerprint: issues.fingerprint,
+        kind: issues.kind,
+        title: issues.title,
+        count: issues.count,
+      })
       .from(issues)
-      .where(and(eq(issues.projectId, project), eq(issues.kind, issue.kind), ne(issues.fingerprint, fingerprint)))
+      .where(
+        and(
+          eq(issues.projectId, project),
+          eq(issues.kind, issue.kind),
+          ne(issues.fingerprint, fingerprint),
+        ),
+      )
       .orderBy(desc(issues.count))
       .limit(5),
     db
       .select({
-        online: sql<number>`count(*) filter (where ${agents.lastSeen} > ${online.toISOString()}::timestamptz)`.mapWith(Number),
-        unhealthy: sql<number>`count(distinct ${agents.service}) filter (where ${agents.agent} = 'backend' and ${agents.healthy} is false and ${agents.lastSeen} > ${online.toISOString()}::timestamptz)`.mapWith(Number),
+        online:
+          sql<number>`count(*) filter (where ${agents.lastSeen} > ${online.toISOString()}::timestamptz)`.mapWith(
+            Number,
+          ),
+        unhealthy:
+          sql<number>`count(distinct ${agents.service}) filter (where ${agents.agent} = 'backend' and ${agents.healthy} is false and ${agents.lastSeen} > ${online.toISOString()}::timestamptz)`.mapWith(
+            Number,
+          ),
       })
       .from(agents)
       .where(eq(agents.projectId, project)),

@@ -1,11 +1,11 @@
-import type { IngestReport } from '../ingest/normalize.js';
+import type { CommandRow } from '../commands/store.js';
 import { expireCommands } from '../commands/store.js';
 import type { Db } from '../db/database.js';
+import type { IngestReport } from '../ingest/normalize.js';
 import { holdOff, learnOutcome, readKnowledge } from '../learn/knowledge.js';
 import { type ReportedOutcome, recordOutcomes } from '../learn/outcomes.js';
 import { settleDue } from '../learn/verify.js';
 import { publish } from '../live/publish.js';
-import type { CommandRow } from '../commands/store.js';
 import { decide } from './engine.js';
 import { decisionUpdate, type LoopContext, review, storeDraft } from './loop-act.js';
 import { buildInput, type Candidate, triggerOf } from './loop-input.js';
@@ -61,10 +61,15 @@ export function createDecisionLoop(ctx: LoopContext, model?: ModelPort): Decisio
     const { project, fingerprint } = candidate;
     const now = ctx.clock.now();
     if (await findOpenDecision(ctx.db, project, fingerprint)) return;
-    const trigger = await triggerOf(ctx.db, candidate, {
-      threshold: ctx.config.persistentThreshold,
-      windowMs: ctx.config.persistentWindowMs,
-    }, now);
+    const trigger = await triggerOf(
+      ctx.db,
+      candidate,
+      {
+        threshold: ctx.config.persistentThreshold,
+        windowMs: ctx.config.persistentWindowMs,
+      },
+      now,
+    );
     if (!trigger) return;
     const claim = { project, fingerprint, instance: ctx.instance };
     if (!(await claimDecision(ctx.db, claim, now, now + CLAIM_MS))) return;
@@ -90,7 +95,14 @@ export function createDecisionLoop(ctx: LoopContext, model?: ModelPort): Decisio
     const settled = await settleDue(ctx);
     for (const { outcome, status } of settled) {
       if (status !== 'succeeded') {
-        enqueue({ project: outcome.projectId, fingerprint: outcome.fingerprint, severity: 'high', type: 'error', degraded: false, trigger: 'fix_failed' });
+        enqueue({
+          project: outcome.projectId,
+          fingerprint: outcome.fingerprint,
+          severity: 'high',
+          type: 'error',
+          degraded: false,
+          trigger: 'fix_failed',
+        });
       }
     }
   }
@@ -102,7 +114,9 @@ export function createDecisionLoop(ctx: LoopContext, model?: ModelPort): Decisio
         await recordOutcomes(ctx.db, taken, ctx.config.verifyWindowMs);
         await settle();
       }
-      const batch = [...candidates.values()].filter((c) => !busy.has(keyOf(c.project, c.fingerprint)));
+      const batch = [...candidates.values()].filter(
+        (c) => !busy.has(keyOf(c.project, c.fingerprint)),
+      );
       candidates.clear();
       for (let i = 0; i < batch.length; i += CONCURRENCY) {
         await Promise.all(
@@ -112,7 +126,10 @@ export function createDecisionLoop(ctx: LoopContext, model?: ModelPort): Decisio
             try {
               await handle(candidate);
             } catch (error) {
-              ctx.logger.warn({ err: error, fingerprint: candidate.fingerprint }, 'deciding failed');
+              ctx.logger.warn(
+                { err: error, fingerprint: candidate.fingerprint },
+                'deciding failed',
+              );
             } finally {
               busy.delete(key);
             }
@@ -137,7 +154,12 @@ export function createDecisionLoop(ctx: LoopContext, model?: ModelPort): Decisio
     const key = keyOf(candidate.project, candidate.fingerprint);
     const seen = candidates.get(key);
     // Keep the strongest reason: an explicit trigger, then critical, then degraded.
-    if (!seen || candidate.trigger || (!seen.trigger && candidate.severity === 'critical') || candidate.degraded) {
+    if (
+      !seen ||
+      candidate.trigger ||
+      (!seen.trigger && candidate.severity === 'critical') ||
+      candidate.degraded
+    ) {
       candidates.set(key, seen?.trigger && !candidate.trigger ? seen : candidate);
     }
     schedule();
@@ -148,7 +170,9 @@ export function createDecisionLoop(ctx: LoopContext, model?: ModelPort): Decisio
     const expired = await expireDecisions(ctx.db, now);
     await expireCommands(ctx.db, now);
     if (expired.length > 0) {
-      await ctx.db.transaction(async (tx) => publish(tx as unknown as Db, expired.map(decisionUpdate)));
+      await ctx.db.transaction(async (tx) =>
+        publish(tx as unknown as Db, expired.map(decisionUpdate)),
+      );
     }
     await settle();
   }
@@ -164,7 +188,13 @@ export function createDecisionLoop(ctx: LoopContext, model?: ModelPort): Decisio
       for (const report of batch) {
         for (const event of report.events) {
           if (event.type === 'fix_outcome' && event.data) {
-            outcomes.push({ project: report.projectId, eventId: event.id, service: report.service, receivedAt: report.receivedAt, data: event.data });
+            outcomes.push({
+              project: report.projectId,
+              eventId: event.id,
+              service: report.service,
+              receivedAt: report.receivedAt,
+              data: event.data,
+            });
           } else if (event.grouped) {
             enqueue({
               project: report.projectId,
@@ -180,18 +210,41 @@ export function createDecisionLoop(ctx: LoopContext, model?: ModelPort): Decisio
     },
     review(project, id, verdict) {
       return review(ctx, project, id, verdict, (tx, row, now) =>
-        learnOutcome(tx, { project: row.projectId, fingerprint: row.fingerprint, kind: row.kind, strategy: row.strategy, success: false, holdOff: true }, now),
+        learnOutcome(
+          tx,
+          {
+            project: row.projectId,
+            fingerprint: row.fingerprint,
+            kind: row.kind,
+            strategy: row.strategy,
+            success: false,
+            holdOff: true,
+          },
+          now,
+        ),
       );
     },
     async onAck(row, changed) {
-      ctx.metrics.inc('selfheal_commands_total', { event: row.status === 'refused' ? 'refused' : 'acknowledged', target: row.target });
+      ctx.metrics.inc('selfheal_commands_total', {
+        event: row.status === 'refused' ? 'refused' : 'acknowledged',
+        target: row.target,
+      });
       if (!changed || row.status !== 'refused') return;
       const now = ctx.clock.now();
       await ctx.db.transaction(async (txRaw) => {
         const tx = txRaw as unknown as Db;
         const [decision] = await Promise.all([
           setDecisionStatus(tx, row.decisionId, 'failed', now, ['dispatched']),
-          holdOff(tx, { project: row.projectId, fingerprint: row.fingerprint, kind: 'unknown', strategy: row.strategy }, now),
+          holdOff(
+            tx,
+            {
+              project: row.projectId,
+              fingerprint: row.fingerprint,
+              kind: 'unknown',
+              strategy: row.strategy,
+            },
+            now,
+          ),
         ]);
         if (decision) await publish(tx, [decisionUpdate(decision)]);
       });

@@ -148,7 +148,12 @@ export function createEscalator(deps: {
           await res.body?.cancel();
           await deps.db
             .update(escalations)
-            .set({ status: 'sent', attempts: attempt, sentAt: new Date(deps.clock.now()), lastError: null })
+            .set({
+              status: 'sent',
+              attempts: attempt,
+              sentAt: new Date(deps.clock.now()),
+              lastError: null,
+            })
             .where(eq(escalations.id, row.id));
           deps.onSent?.(true);
           return;
@@ -158,7 +163,8 @@ export function createEscalator(deps: {
       } catch (e) {
         error = e instanceof Error ? e.message : String(e);
       }
-      if (attempt < ATTEMPTS) await new Promise((r) => setTimeout(r, retryDelay * 2 ** (attempt - 1)));
+      if (attempt < ATTEMPTS)
+        await new Promise((r) => setTimeout(r, retryDelay * 2 ** (attempt - 1)));
     }
     deps.logger.warn({ escalation: row.id, error }, 'escalation webhook failed');
     await deps.db
@@ -183,7 +189,11 @@ export function createEscalator(deps: {
 }
 
 /** Recent escalations of `project`, newest first. */
-export async function listEscalations(db: Db, project: string, limit = 10): Promise<EscalationRow[]> {
+export async function listEscalations(
+  db: Db,
+  project: string,
+  limit = 10,
+): Promise<EscalationRow[]> {
   return db
     .select()
     .from(escalations)

@@ -1,4 +1,4 @@
-import { STRATEGIES, type ErrorKind, type StrategyName } from '@selfheal/shared';
+import { type ErrorKind, STRATEGIES, type StrategyName } from '@selfheal/shared';
 import { and, eq, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/database.js';
 import { knowledge } from '../db/schema.js';
@@ -145,7 +145,14 @@ export async function learnOutcome(
 /** Holds a strategy off for a fingerprint without counting an outcome (an agent refused it). */
 export async function holdOff(tx: Db, pattern: Pattern, nowMs: number): Promise<void> {
   const now = new Date(nowMs);
-  const row = await lockRow(tx, pattern.project, 'fingerprint', pattern.fingerprint, pattern.strategy, now);
+  const row = await lockRow(
+    tx,
+    pattern.project,
+    'fingerprint',
+    pattern.fingerprint,
+    pattern.strategy,
+    now,
+  );
   await tx
     .update(knowledge)
     .set({ blockedUntil: new Date(nowMs + HOLD_OFF_MS), updatedAt: now })

@@ -8,7 +8,15 @@ import {
 } from '@selfheal/shared';
 import { and, eq, gt, inArray, lte, sql, sum } from 'drizzle-orm';
 import type { Db } from '../db/database.js';
-import { commands, decisions, events, issues, type OutcomeStatus, outcomes, reports } from '../db/schema.js';
+import {
+  commands,
+  decisions,
+  events,
+  issues,
+  type OutcomeStatus,
+  outcomes,
+  reports,
+} from '../db/schema.js';
 
 /** An outcome row as stored. */
 export type OutcomeRow = typeof outcomes.$inferSelect;
@@ -35,10 +43,15 @@ export async function recordOutcomes(
   windowMs: number,
 ): Promise<number> {
   const valid = reported.filter(
-    (o) => isStrategyName(o.data.strategy) && text(o.data.fingerprint) && typeof o.data.success === 'boolean',
+    (o) =>
+      isStrategyName(o.data.strategy) &&
+      text(o.data.fingerprint) &&
+      typeof o.data.success === 'boolean',
   );
   if (valid.length === 0) return 0;
-  const commandIds = [...new Set(valid.map((o) => text(o.data.commandId)).filter((id) => id !== undefined))];
+  const commandIds = [
+    ...new Set(valid.map((o) => text(o.data.commandId)).filter((id) => id !== undefined)),
+  ];
   const known = commandIds.length
     ? await db
         .select({ id: commands.id, project: commands.projectId, decisionId: commands.decisionId })
@@ -53,8 +66,14 @@ export async function recordOutcomes(
   const rows = valid.map((o) => {
     const command = known.find((c) => c.id === o.data.commandId && c.project === o.project);
     const fingerprint = o.data.fingerprint as string;
-    const issueKind = kinds.find((k) => k.project === o.project && k.fingerprint === fingerprint)?.kind;
-    const kind: ErrorKind = isErrorKind(o.data.kind) ? o.data.kind : isErrorKind(issueKind) ? issueKind : 'unknown';
+    const issueKind = kinds.find(
+      (k) => k.project === o.project && k.fingerprint === fingerprint,
+    )?.kind;
+    const kind: ErrorKind = isErrorKind(o.data.kind)
+      ? o.data.kind
+      : isErrorKind(issueKind)
+        ? issueKind
+        : 'unknown';
     const success = o.data.success as boolean;
     return {
       id: randomUUID(),
@@ -75,7 +94,11 @@ export async function recordOutcomes(
       verifyAt: new Date(o.receivedAt.getTime() + (success ? windowMs : 0)),
     };
   });
-  const stored = await db.insert(outcomes).values(rows).onConflictDoNothing().returning({ id: outcomes.id });
+  const stored = await db
+    .insert(outcomes)
+    .values(rows)
+    .onConflictDoNothing()
+    .returning({ id: outcomes.id });
   return stored.length;
 }
 
@@ -132,7 +155,13 @@ export async function judge(tx: Db, outcome: OutcomeRow, windowMs: number): Prom
         inArray(events.type, [...FAULT_EVENT_TYPES]),
       ),
     );
-  const before = await faultRate(tx, outcome, new Date(reportedAt.getTime() - windowMs), new Date(reportedAt.getTime() - 1), windowMs);
+  const before = await faultRate(
+    tx,
+    outcome,
+    new Date(reportedAt.getTime() - windowMs),
+    new Date(reportedAt.getTime() - 1),
+    windowMs,
+  );
   const after = await faultRate(tx, outcome, reportedAt, end, windowMs);
   const recurrences = recurred?.n ?? 0;
   const status = after > before ? 'rolled_back' : recurrences > 0 ? 'failed' : 'succeeded';
@@ -170,7 +199,10 @@ export async function settleOutcome(
   if (outcome.commandId) {
     await tx
       .update(commands)
-      .set({ status: verdict.status === 'succeeded' ? 'succeeded' : 'failed', completedAt: new Date(now) })
+      .set({
+        status: verdict.status === 'succeeded' ? 'succeeded' : 'failed',
+        completedAt: new Date(now),
+      })
       .where(eq(commands.id, outcome.commandId));
   }
 }
@@ -182,8 +214,12 @@ export async function outcomeFigures(
 ): Promise<{ verified: number; succeeded: number }> {
   const [row] = await db
     .select({
-      verified: sql<number>`count(*) filter (where ${outcomes.status} <> 'verifying')`.mapWith(Number),
-      succeeded: sql<number>`count(*) filter (where ${outcomes.status} = 'succeeded')`.mapWith(Number),
+      verified: sql<number>`count(*) filter (where ${outcomes.status} <> 'verifying')`.mapWith(
+        Number,
+      ),
+      succeeded: sql<number>`count(*) filter (where ${outcomes.status} = 'succeeded')`.mapWith(
+        Number,
+      ),
     })
     .from(outcomes)
     .where(eq(outcomes.projectId, project));
@@ -193,6 +229,10 @@ export async function outcomeFigures(
 /** The decision of an outcome, locked for update, if it has one. */
 export async function decisionOf(tx: Db, outcome: OutcomeRow) {
   if (!outcome.decisionId) return undefined;
-  const [row] = await tx.select().from(decisions).where(eq(decisions.id, outcome.decisionId)).for('update');
+  const [row] = await tx
+    .select()
+    .from(decisions)
+    .where(eq(decisions.id, outcome.decisionId))
+    .for('update');
   return row;
 }

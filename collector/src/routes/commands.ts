@@ -12,8 +12,13 @@ import {
   toCommand,
 } from '../commands/store.js';
 import type { Db } from '../db/database.js';
-import { assertProtocolVersion, problem, protocolVersionOf, validationHook } from '../protocol-check.js';
 import type { Metrics } from '../metrics.js';
+import {
+  assertProtocolVersion,
+  problem,
+  protocolVersionOf,
+  validationHook,
+} from '../protocol-check.js';
 import type { ProjectCache } from '../store/projects.js';
 import { problemResponses } from './openapi.js';
 
@@ -89,7 +94,11 @@ export function mountCommands(app: OpenAPIHono, deps: CommandRouteDeps): void {
         const rows = await takeCommands(deps.db, where, deps.clock.now());
         const left = deadline - Date.now();
         if (rows.length > 0) {
-          deps.metrics.inc('selfheal_commands_total', { event: 'delivered', target: 'service' }, rows.length);
+          deps.metrics.inc(
+            'selfheal_commands_total',
+            { event: 'delivered', target: 'service' },
+            rows.length,
+          );
         }
         if (rows.length > 0 || left <= 0 || signal.aborted || deps.channel.closed) {
           return c.json({ type: 'commands' as const, commands: rows.map(toCommand) }, 200);
@@ -134,10 +143,15 @@ export function mountCommands(app: OpenAPIHono, deps: CommandRouteDeps): void {
       const { id } = c.req.valid('param');
       const body = c.req.valid('json');
       if (body.commandId !== id) {
-        throw problem(400, 'Invalid request', `body.commandId is ${body.commandId.slice(0, 64)}, the path names ${id.slice(0, 64)}`);
+        throw problem(
+          400,
+          'Invalid request',
+          `body.commandId is ${body.commandId.slice(0, 64)}, the path names ${id.slice(0, 64)}`,
+        );
       }
       const result = await acknowledgeCommand(deps.db, c.var.project.id, body, deps.clock.now());
-      if (!result) throw problem(404, 'Not found', `this project has no command ${id.slice(0, 128)}`);
+      if (!result)
+        throw problem(404, 'Not found', `this project has no command ${id.slice(0, 128)}`);
       await deps.onAck(result.row, result.changed);
       return c.json({ commandId: id, status: result.row.status }, 200);
     },

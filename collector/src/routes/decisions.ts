@@ -55,7 +55,10 @@ export function mountDecisions(app: OpenAPIHono, deps: DecisionRouteDeps): void 
     middleware: [admin] as const,
     request: { query: listQuery },
     responses: {
-      200: { description: 'Decisions', content: { 'application/json': { schema: decisionListSchema } } },
+      200: {
+        description: 'Decisions',
+        content: { 'application/json': { schema: decisionListSchema } },
+      },
       ...problemResponses(400, 401, 403),
     },
   });
@@ -83,7 +86,10 @@ export function mountDecisions(app: OpenAPIHono, deps: DecisionRouteDeps): void 
       middleware: [admin] as const,
       request: { params: idParam, query: z.object({ project: projectQuery }) },
       responses: {
-        200: { description: 'The decision now', content: { 'application/json': { schema: decisionSchema } } },
+        200: {
+          description: 'The decision now',
+          content: { 'application/json': { schema: decisionSchema } },
+        },
         ...problemResponses(400, 401, 403, 404, 409),
       },
     });
@@ -109,7 +115,10 @@ export function mountDecisions(app: OpenAPIHono, deps: DecisionRouteDeps): void 
     middleware: [admin] as const,
     request: { query: knowledgeQuery },
     responses: {
-      200: { description: 'Knowledge', content: { 'application/json': { schema: knowledgeListSchema } } },
+      200: {
+        description: 'Knowledge',
+        content: { 'application/json': { schema: knowledgeListSchema } },
+      },
       ...problemResponses(400, 401, 403),
     },
   });

@@ -15,13 +15,21 @@ export const knowledgeEntrySchema = z
     attempts: z.number().int(),
     successes: z.number().int(),
     failures: z.number().int(),
-    successRate: z.number().nullable().meta({ description: 'Verified successes over attempts; null before any.' }),
+    successRate: z
+      .number()
+      .nullable()
+      .meta({ description: 'Verified successes over attempts; null before any.' }),
     consecutiveFailures: z.number().int(),
     lastOutcome: z.enum(['success', 'failure']).nullable(),
     lastOutcomeAt: isoTimeSchema.nullable(),
-    blockedUntil: isoTimeSchema.nullable().meta({ description: 'Held off until then (breaker open, rolled back, refused or rejected).' }),
+    blockedUntil: isoTimeSchema.nullable().meta({
+      description: 'Held off until then (breaker open, rolled back, refused or rejected).',
+    }),
     cooldownUntil: isoTimeSchema.nullable(),
-    developerFix: z.string().nullable().meta({ description: 'The code change a developer should make, as learned.' }),
+    developerFix: z
+      .string()
+      .nullable()
+      .meta({ description: 'The code change a developer should make, as learned.' }),
   })
   .meta({ id: 'KnowledgeEntry' });
 /** What the collector learned about one strategy for one pattern. */
