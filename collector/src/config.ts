@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { RISK_LEVELS, type RiskLevel } from '@selfheal/shared';
 import { z } from 'zod';
 
 /** How a collector is set up; `fromEnv` reads it from the environment. */
@@ -19,6 +20,29 @@ export interface CollectorConfig {
   maxQueuedEvents: number;
   /** Most request-body bytes held by reports being received at once. */
   maxInflightBytes: number;
+  /** How the collector decides and acts on issues. */
+  decisions: DecisionConfig;
+}
+
+/** The decision loop's settings. */
+export interface DecisionConfig {
+  /** Least gating confidence for a fix to be applied without a person. */
+  autoApplyThreshold: number;
+  /** Riskiest strategy class applied without a person. */
+  autoApplyMaxRisk: RiskLevel;
+  /** Decide and record, never dispatch. */
+  dryRun: boolean;
+  /** How long a fixed fingerprint must stay away for the fix to count as a success. */
+  verifyWindowMs: number;
+  /** Most model calls per hour, per collector. */
+  llmMaxCallsPerHour: number;
+  /** Where escalations are posted (Slack-compatible); none, only dashboards show them. */
+  escalationWebhookUrl?: string;
+  /** Occurrences within `persistentWindowMs` that make an issue persistent. */
+  persistentThreshold: number;
+  persistentWindowMs: number;
+  /** Most time an open decision is reused before it expires. */
+  decisionTtlMs: number;
 }
 
 const envSchema = z.object({
@@ -38,6 +62,15 @@ const envSchema = z.object({
     .int()
     .min(1)
     .default(64 * 1024 * 1024),
+  AUTO_APPLY_THRESHOLD: z.coerce.number().min(0).max(1).default(0.8),
+  AUTO_APPLY_MAX_RISK: z.enum(RISK_LEVELS).default('moderate'),
+  DRY_RUN: z.enum(['true', 'false', '1', '0']).default('false'),
+  VERIFY_WINDOW: z.coerce.number().min(0).default(60),
+  LLM_MAX_CALLS_PER_HOUR: z.coerce.number().int().min(0).default(60),
+  ESCALATION_WEBHOOK_URL: z.url().optional(),
+  PERSISTENT_THRESHOLD: z.coerce.number().int().min(1).default(5),
+  PERSISTENT_WINDOW: z.coerce.number().min(1).default(300),
+  DECISION_TTL: z.coerce.number().min(1).default(1800),
 });
 
 /** Reads the configuration from environment variables; throws naming each bad one. */
@@ -66,8 +99,31 @@ export function fromEnv(env: Record<string, string | undefined>): CollectorConfi
     maxBatchEvents: e.INGEST_MAX_BATCH_EVENTS,
     maxQueuedEvents: e.INGEST_MAX_QUEUED_EVENTS,
     maxInflightBytes: e.INGEST_MAX_INFLIGHT_BYTES,
+    decisions: {
+      autoApplyThreshold: e.AUTO_APPLY_THRESHOLD,
+      autoApplyMaxRisk: e.AUTO_APPLY_MAX_RISK,
+      dryRun: e.DRY_RUN === 'true' || e.DRY_RUN === '1',
+      verifyWindowMs: e.VERIFY_WINDOW * 1000,
+      llmMaxCallsPerHour: e.LLM_MAX_CALLS_PER_HOUR,
+      escalationWebhookUrl: e.ESCALATION_WEBHOOK_URL,
+      persistentThreshold: e.PERSISTENT_THRESHOLD,
+      persistentWindowMs: e.PERSISTENT_WINDOW * 1000,
+      decisionTtlMs: e.DECISION_TTL * 1000,
+    },
   };
 }
+
+/** The decision loop's defaults. */
+export const defaultDecisionConfig: DecisionConfig = {
+  autoApplyThreshold: 0.8,
+  autoApplyMaxRisk: 'moderate',
+  dryRun: false,
+  verifyWindowMs: 60_000,
+  llmMaxCallsPerHour: 60,
+  persistentThreshold: 5,
+  persistentWindowMs: 300_000,
+  decisionTtlMs: 1_800_000,
+};
 
 /** Defaults for everything but where the data lives. */
 export const defaultConfig: CollectorConfig = {
@@ -77,4 +133,5 @@ export const defaultConfig: CollectorConfig = {
   maxBatchEvents: 2_000,
   maxQueuedEvents: 50_000,
   maxInflightBytes: 64 * 1024 * 1024,
+  decisions: defaultDecisionConfig,
 };

@@ -159,15 +159,18 @@ describe.each(STORES)('ingest and storage on $name', ({ create }) => {
         }),
       ],
     });
+    await suite.collector.decisions.idle();
+    await suite.collector.decisions.sweep();
     const status = await adminGet(suite.base, '/api/status');
-    expect(status.totalFixes).toBe(2);
-    expect(status.fixSuccessRate).toBe(0.5);
+    // The reported failure is settled at once; the reported success waits out its verification window.
+    expect(status.totalFixes).toBe(1);
+    expect(status.fixSuccessRate).toBe(0);
     expect(status.criticalIssues).toBeGreaterThanOrEqual(1);
     expect(status.agentsOnline).toBeGreaterThanOrEqual(3);
     expect(status.agentsCount).toBe(status.agentsOnline);
     expect(status.errorRatePerMinute).toBeGreaterThan(0);
     expect(status.recentReports.length).toBeGreaterThan(0);
-    expect(status.recentDecisions).toEqual([]);
+    expect(Array.isArray(status.recentDecisions)).toBe(true);
     expect(status.errorPatterns[0].count).toBeGreaterThanOrEqual(status.errorPatterns.at(-1).count);
     expect(typeof status.uptime).toBe('number');
     const { agents } = await adminGet(suite.base, '/api/agents');

@@ -1,7 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
   boolean,
-  doublePrecision,
   index,
   integer,
   jsonb,
@@ -123,22 +122,4 @@ export const agents = pgTable(
   ],
 );
 
-/** What the collector decided to do about an issue. */
-export const decisions = pgTable(
-  'decisions',
-  {
-    id: text('id').primaryKey(),
-    projectId: text('project_id').notNull(),
-    fingerprint: text('fingerprint').notNull(),
-    strategy: text('strategy').notNull(),
-    source: text('source').notNull(),
-    confidence: doublePrecision('confidence').notNull(),
-    reasoning: text('reasoning').notNull(),
-    estimatedImpact: text('estimated_impact').notNull(),
-    rollbackPlan: text('rollback_plan').notNull(),
-    developerFix: text('developer_fix'),
-    status: text('status').notNull(),
-    createdAt: time('created_at').notNull().defaultNow(),
-  },
-  (t) => [index('decisions_recent').on(t.createdAt)],
-);
+export * from './schema-decisions.js';

@@ -8,6 +8,7 @@ import {
 import { z } from 'zod';
 import { requireAdmin } from '../auth.js';
 import type { Db } from '../db/database.js';
+import { decisionStatus } from '../decide/store-status.js';
 import { fromZodError, ProblemError } from '../errors.js';
 import { getIssue, getStatus, listAgents, listIssues } from '../store/queries.js';
 import { problemResponses } from './openapi.js';
@@ -40,9 +41,13 @@ export function mountRead(app: OpenAPIHono, deps: ReadRouteDeps): void {
     security,
     responses: json(statusSchema, 'Status'),
   });
-  app.get('/api/status', admin, async (c) =>
-    c.json(await getStatus(deps.db, Math.round((Date.now() - deps.startedAt) / 1000))),
-  );
+  app.get('/api/status', admin, async (c) => {
+    const status = await getStatus(deps.db, Math.round((Date.now() - deps.startedAt) / 1000));
+    return c.json({
+      ...status,
+      ...(await decisionStatus(deps.db, c.req.query('project') || 'default')),
+    });
+  });
 
   registry.registerPath({
     method: 'get',

@@ -4,10 +4,12 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Logger } from 'pino';
 import { type IngestVariables, requireProjectKey } from '../auth.js';
+import type { Recommendations } from '../commands/recommend.js';
 import { overloaded, ProblemError } from '../errors.js';
 import type { GroupCommit } from '../ingest/group-commit.js';
 import { parseReport, toIngestReport } from '../ingest/normalize.js';
 import type { Metrics } from '../metrics.js';
+import { assertProtocolVersion, protocolVersionOf } from '../protocol-check.js';
 import { allowsOrigin, type Project, type ProjectCache } from '../store/projects.js';
 import { problemResponses } from './openapi.js';
 
@@ -19,6 +21,8 @@ export interface ReportRouteDeps {
   /** Most request-body bytes held in memory by reports being received at once. */
   maxInflightBytes: number;
   logger: Logger;
+  /** Page commands for the fingerprints of a stored report. */
+  recommendations: Recommendations;
 }
 
 const CORS_HEADERS = {
@@ -148,14 +152,17 @@ export function mountReport(app: OpenAPIHono, deps: ReportRouteDeps): void {
     const now = Date.now();
     let report: ReturnType<typeof parseReport>;
     try {
-      report = parseReport(await readBody(c), now);
+      const body = await readBody(c);
+      assertProtocolVersion(protocolVersionOf(body));
+      report = parseReport(body, now);
     } catch (error) {
       refuse('invalid');
       throw error;
     }
     let ack: Awaited<ReturnType<GroupCommit['submit']>>;
+    const ingestReport = toIngestReport(project.id, report, new Date(now));
     try {
-      ack = await deps.ingest.submit(toIngestReport(project.id, report, new Date(now)));
+      ack = await deps.ingest.submit(ingestReport);
     } catch (error) {
       const queueFull = error instanceof ProblemError;
       refuse(queueFull ? 'overloaded' : 'unavailable', report.events.length);
@@ -167,6 +174,7 @@ export function mountReport(app: OpenAPIHono, deps: ReportRouteDeps): void {
     deps.metrics.inc('selfheal_events_duplicate_total', {}, ack.duplicates);
     deps.metrics.inc('selfheal_reports_total', { agent: report.agent });
     deps.metrics.observeIngest((performance.now() - started) / 1000);
-    return c.json(ack, 202);
+    const commands = await deps.recommendations.forReport(ingestReport);
+    return c.json(commands.length > 0 ? { ...ack, commands } : ack, 202);
   });
 }

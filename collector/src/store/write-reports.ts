@@ -1,8 +1,9 @@
 import type { Issue, ReportAck } from '@selfheal/shared/protocol';
-import { type SQL, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { Db } from '../db/database.js';
 import type { IngestEvent, IngestReport } from '../ingest/normalize.js';
-import { LIVE_CHANNEL, toIssueUpdate, toPayloads, toReportUpdate } from '../live/updates.js';
+import { publish } from '../live/publish.js';
+import { toIssueUpdate, toReportUpdate } from '../live/updates.js';
 import { toIssue } from './rows.js';
 
 /** What one batch wrote: an acknowledgement per report, in order, and the issues it created. */
@@ -98,11 +99,7 @@ export async function writeReports(db: Db, batch: IngestReport[]): Promise<Write
       ...reports.map(toReportUpdate),
       ...issues.map(({ issue, isNew }) => toIssueUpdate(issue, isNew)),
     ];
-    const payloads = toPayloads(updates);
-    if (payloads.length > 0) {
-      const notifies: SQL[] = payloads.map((p) => sql`pg_notify(${LIVE_CHANNEL}, ${p})`);
-      await tx.execute(sql`select ${sql.join(notifies, sql`, `)}`);
-    }
+    await publish(tx as unknown as Db, updates);
     return { acks, newIssues: issues.filter((c) => c.isNew).length };
   });
 }
