@@ -338,7 +338,11 @@ export class BackendAgent {
   ): Promise<{ accepted: boolean; reason?: string; success?: boolean }> {
     const refusal = this.commandRefusal(command);
     if (refusal) return { accepted: false, reason: refusal };
-    const outcome = await this.healer.heal(this.commandRequest(command));
+    const request = this.commandRequest(command);
+    const waiting = this.healer.refusal(request);
+    const outcome = waiting
+      ? await this.healer.confirm(request, waiting)
+      : await this.healer.heal(request);
     return { accepted: true, success: outcome.success, reason: outcome.detail };
   }
 
@@ -427,7 +431,7 @@ export class BackendAgent {
     const bad = checkParams(command.strategy, command.params);
     if (bad) return bad;
     const request = this.commandRequest(command);
-    return this.healer.refusal(request);
+    return this.healer.refusal(request, false);
   }
 
   private commandRequest(command: Command): HealRequest {
@@ -459,14 +463,26 @@ export class BackendAgent {
     this.handled.set(command.id, refusal ?? null);
     if (this.handled.size > HANDLED_COMMANDS)
       this.handled.delete(this.handled.keys().next().value as string);
-    void channel.ack(command, refusal === undefined, refusal).then(async () => {
-      if (refusal) return;
-      const request = this.commandRequest(command);
-      const outcome = await this.healer.heal(request);
-      const state = this.monitor.byFingerprint(command.fingerprint);
-      if (outcome.success && state) this.monitor.recovered(state, { status: 'pass' });
-      await this.reporter.flush();
-    });
+    void channel
+      .ack(command, refusal === undefined, refusal)
+      .then(async () => {
+        if (!refusal) await this.runCommand(command);
+      })
+      .catch((error) => this.fault('command', error));
+  }
+
+  private async runCommand(command: Command): Promise<void> {
+    const request = this.commandRequest(command);
+    // The agent may be fixing the same fault on its own right now: let that finish first.
+    const deadline = Date.now() + 120_000;
+    while (this.healer.busy(request.fingerprint) && Date.now() < deadline) await delay(100);
+    const waiting = this.healer.refusal(request);
+    const outcome = waiting
+      ? await this.healer.confirm(request, waiting)
+      : await this.healer.heal(request);
+    const state = this.monitor.byFingerprint(command.fingerprint);
+    if (outcome.success && state) this.monitor.recovered(state, { status: 'pass' });
+    await this.reporter.flush();
   }
 
   private savePending(request: HealRequest, startedAt: number): void {

@@ -22,8 +22,11 @@ export interface RestartState {
 
 /** Whether a strategy may run now for a fingerprint; every run and success is recorded here. */
 export interface Budgets {
-  /** Why `strategy` may not run for `fingerprint` now, or undefined when it may. */
-  refusal(strategy: StrategyName, fingerprint: string): string | undefined;
+  /**
+   * Why `strategy` may not run for `fingerprint` now, or undefined when it may. Without
+   * `cooldown`, a cooldown after a recent success does not count.
+   */
+  refusal(strategy: StrategyName, fingerprint: string, cooldown?: boolean): string | undefined;
   /** A run started. */
   recordRun(strategy: StrategyName, fingerprint: string): void;
   /** A run was verified to work: the cooldown starts. */
@@ -71,7 +74,7 @@ export function createBudgets(
   };
 
   return {
-    refusal(strategy, fingerprint) {
+    refusal(strategy, fingerprint, cooldown = true) {
       const at = now();
       const { max, windowMs, cooldownMs } = limits(strategy);
       const recent = (runs.get(key(strategy, fingerprint)) ?? []).filter((t) => at - t < windowMs);
@@ -80,7 +83,7 @@ export function createBudgets(
         return `budget spent: ${strategy} ran ${recent.length} times for this fault within ${Math.round(windowMs / 1000)} s`;
       }
       const lastSuccess = successes.get(key(strategy, fingerprint));
-      if (lastSuccess !== undefined && at - lastSuccess < cooldownMs) {
+      if (cooldown && lastSuccess !== undefined && at - lastSuccess < cooldownMs) {
         return `cooling down: ${strategy} worked ${Math.round((at - lastSuccess) / 1000)} s ago`;
       }
       if (strategy === 'restart_service') {

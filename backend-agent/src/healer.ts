@@ -70,9 +70,14 @@ export function createHealer(deps: HealerDeps) {
   }
 
   return {
-    /** Why this fix cannot run now, or undefined; commands are refused with it. */
+    /**
+     * Why this fix cannot run now, or undefined. With `passing` false, a fix already running for
+     * the fault and a cooldown after a success do not count: they pass with time (commands wait
+     * for them); a missing fix, a spent budget and the restart backoff do.
+     */
     refusal(
       request: Pick<HealRequest, 'strategy' | 'fingerprint' | 'customName'>,
+      passing = true,
     ): string | undefined {
       const fix = deps.findFix(request.strategy, request.customName);
       if (!fix) {
@@ -80,8 +85,39 @@ export function createHealer(deps: HealerDeps) {
           ? `no custom fix named "${String(request.customName).slice(0, 128)}" is configured`
           : `${request.strategy} is not configured on this agent`;
       }
-      if (busy.has(request.fingerprint)) return 'a fix for this fault is already running';
-      return deps.budgets.refusal(request.strategy, request.fingerprint);
+      if (passing && busy.has(request.fingerprint))
+        return 'a fix for this fault is already running';
+      return deps.budgets.refusal(request.strategy, request.fingerprint, passing);
+    },
+
+    /** True while a fix for `fingerprint` runs. */
+    busy: (fingerprint: string) => busy.has(fingerprint),
+
+    /**
+     * For a command whose fix may not run again yet (it just worked): re-runs the check and
+     * reports whether the fault is gone, without running the fix.
+     */
+    async confirm(request: HealRequest, why: string): Promise<HealOutcome> {
+      const verdict = await verify(request.check, 0);
+      const detail = verdict.ok
+        ? `not run again (${why}); the check passes`
+        : `not run (${why}); ${verdict.detail ?? 'still failing'}`;
+      deps.push(
+        outcomeEvent({
+          strategy: request.strategy,
+          fingerprint: request.fingerprint,
+          ...(request.kind ? { kind: request.kind } : {}),
+          ...(request.commandId ? { commandId: request.commandId } : {}),
+          ...(request.decisionId ? { decisionId: request.decisionId } : {}),
+          ...(request.customName ? { customName: request.customName } : {}),
+          local: request.local,
+          success: verdict.ok,
+          verifiedBy: verdict.by,
+          durationMs: 0,
+          detail,
+        }),
+      );
+      return { ran: false, success: verdict.ok, detail };
     },
 
     /** Carries out `request`; never throws. */

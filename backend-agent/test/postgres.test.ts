@@ -1,6 +1,7 @@
 import postgres from 'postgres';
 import { afterAll, describe, expect, it } from 'vitest';
-import { collectorPerSuite, KEY, STORES } from '../../collector/test/harness.js';
+import { settle, testClock } from '../../collector/test/decide-helpers.js';
+import { adminGet, collectorPerSuite, KEY, STORES } from '../../collector/test/harness.js';
 import { BackendAgent } from '../src/index.js';
 import { postgresHelper } from '../src/postgres.js';
 import { issueDetail, storedOutcome, waitFor } from './support.js';
@@ -12,7 +13,8 @@ if (!DB_URL)
 describe.skipIf(!DB_URL).each(STORES)(
   'database connections killed, collector on $name',
   (store) => {
-    const suite = collectorPerSuite(store.create);
+    const clock = testClock();
+    const suite = collectorPerSuite(store.create, {}, () => ({ clock }));
     const admin = postgres(DB_URL as string, { max: 1, onnotice: () => {} });
     afterAll(() => admin.end());
 
@@ -54,6 +56,13 @@ describe.skipIf(!DB_URL).each(STORES)(
           verifiedBy: 'db',
           local: true,
         });
+        // No db_down within the verification window: the collector learns the fix worked.
+        clock.advance(61_000);
+        await settle(suite.collector);
+        const { knowledge } = await adminGet(suite.base, `/api/knowledge?pattern=${fingerprint}`);
+        expect(knowledge).toContainEqual(
+          expect.objectContaining({ strategy: 'reconnect_database', successes: 1 }),
+        );
         const detail = await issueDetail(suite.base, fingerprint);
         expect(detail?.issue.kind).toBe('db_down');
         const types = detail?.events.map(

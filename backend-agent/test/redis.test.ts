@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
-import { collectorPerSuite, KEY, STORES } from '../../collector/test/harness.js';
+import { settle, testClock } from '../../collector/test/decide-helpers.js';
+import { adminGet, collectorPerSuite, KEY, STORES } from '../../collector/test/harness.js';
 import { BackendAgent } from '../src/index.js';
 import { redisHelper } from '../src/redis.js';
 import { issueDetail, storedOutcome, waitFor } from './support.js';
@@ -10,7 +11,8 @@ if (!REDIS_URL)
   console.warn('TEST_REDIS_URL is not set: the backend agent Redis suite is skipped.');
 
 describe.skipIf(!REDIS_URL).each(STORES)('Redis connection killed, collector on $name', (store) => {
-  const suite = collectorPerSuite(store.create);
+  const clock = testClock();
+  const suite = collectorPerSuite(store.create, {}, () => ({ clock }));
 
   it('detects cache_down, reconnects, verifies with PING and the collector stores the outcome', async () => {
     const name = `selfheal-svc-${store.name}-${Date.now()}`;
@@ -57,6 +59,13 @@ describe.skipIf(!REDIS_URL).each(STORES)('Redis connection killed, collector on 
         verifiedBy: 'cache',
         local: true,
       });
+      // No cache_down within the verification window: the collector learns the fix worked.
+      clock.advance(61_000);
+      await settle(suite.collector);
+      const { knowledge } = await adminGet(suite.base, `/api/knowledge?pattern=${fingerprint}`);
+      expect(knowledge).toContainEqual(
+        expect.objectContaining({ strategy: 'reconnect_cache', successes: 1 }),
+      );
       const detail = await issueDetail(suite.base, fingerprint);
       expect(detail?.issue.kind).toBe('cache_down');
       expect(
