@@ -57,6 +57,7 @@ describe.skipIf(!DB_URL).each(STORES)(
           local: true,
         });
         // No db_down within the verification window: the collector learns the fix worked.
+        await settle(suite.collector);
         clock.advance(61_000);
         await settle(suite.collector);
         const { knowledge } = await adminGet(suite.base, `/api/knowledge?pattern=${fingerprint}`);

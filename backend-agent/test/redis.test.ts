@@ -60,6 +60,7 @@ describe.skipIf(!REDIS_URL).each(STORES)('Redis connection killed, collector on 
         local: true,
       });
       // No cache_down within the verification window: the collector learns the fix worked.
+      await settle(suite.collector);
       clock.advance(61_000);
       await settle(suite.collector);
       const { knowledge } = await adminGet(suite.base, `/api/knowledge?pattern=${fingerprint}`);
