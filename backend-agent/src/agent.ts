@@ -14,6 +14,7 @@ import { type CpuCheckOptions, cpuCheck } from './checks/cpu.js';
 import { type ErrorRateCheckOptions, errorRateCheck } from './checks/error-rate.js';
 import { type EventLoopCheckOptions, eventLoopCheck } from './checks/event-loop.js';
 import { type MemoryCheckOptions, memoryCheck } from './checks/memory.js';
+import { type RequestLoadCheckOptions, requestLoadCheck } from './checks/request-load.js';
 import { type CommandChannel, createCommandChannel } from './commands.js';
 import { type AgentSettings, ConfigError, resolveSettings, type SettingsInput } from './config.js';
 import { bump, type Counters, createCounters } from './counters.js';
@@ -55,6 +56,8 @@ export interface BackendAgentOptions extends SettingsInput {
         cpu?: CpuCheckOptions | false;
         eventLoop?: EventLoopCheckOptions | false;
         errorRate?: ErrorRateCheckOptions | false;
+        /** Off unless given: sustained request load past this leads to scale_out. */
+        requestLoad?: RequestLoadCheckOptions;
       };
   fixes?: FixOptions;
   /** Which strategies a failing check of each kind tries, in order. */
@@ -215,8 +218,12 @@ export class BackendAgent {
     this.channel?.start();
     if (this.options.captureProcessErrors !== false) {
       this.releaseProcessErrors = captureProcessErrors((error, source) => {
-        this.reporter.push(errorEvent(error, { source }));
-        this.reporter.saveNow();
+        try {
+          this.reporter.push(errorEvent(error, { source }));
+          this.reporter.saveNow();
+        } catch (failure) {
+          this.fault('process-errors', failure);
+        }
       });
     }
     this.timer = setInterval(() => void this.tick(), this.settings.checkInterval * 1000);
@@ -362,6 +369,9 @@ export class BackendAgent {
       if (builtins.eventLoop !== false) this.monitor.add(eventLoopCheck(builtins.eventLoop));
       if (builtins.errorRate !== false) {
         this.monitor.add(errorRateCheck(() => this.requests.lastMinute(), builtins.errorRate));
+      }
+      if (builtins.requestLoad) {
+        this.monitor.add(requestLoadCheck(() => this.requests.lastMinute(), builtins.requestLoad));
       }
     }
     for (const check of options.checks ?? []) this.monitor.add(check);

@@ -6,6 +6,7 @@ export * from './checks/error-rate.js';
 export * from './checks/event-loop.js';
 export * from './checks/http.js';
 export * from './checks/memory.js';
+export * from './checks/request-load.js';
 export * from './checks/tcp.js';
 export * from './config.js';
 export * from './counters.js';

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -160,6 +160,44 @@ describe.each(STORES)('fixes the library runs itself, collector on $name', (stor
       );
       expect(outcome.data).toMatchObject({ success: false, kind: 'high_memory', local: true });
       expect(String(outcome.data?.detail)).toContain('unavailable: global.gc is not exposed');
+    } finally {
+      await agent.stop();
+    }
+  });
+
+  it('sustained request load from the middleware runs the scale-out command', async () => {
+    const service = `feed-${store.name}`;
+    const marker = join(dir, `${service}.scaled`);
+    const agent = new BackendAgent({
+      ...base(service),
+      builtins: {
+        memory: false,
+        cpu: false,
+        eventLoop: false,
+        errorRate: false,
+        requestLoad: { maxRequestsPerSecond: 0.1 },
+      },
+      verifyTimeoutMs: 100,
+      fixes: {
+        scale_out: { command: `printf '%s %s' "$SELFHEAL_KIND" "$SELFHEAL_PARAMS" > '${marker}'` },
+      },
+    }).start();
+    try {
+      for (let i = 0; i < 30; i++)
+        agent.recordRequest({ method: 'GET', route: '/feed', status: 200, durationMs: 3 });
+      const outcome = await storedOutcome(
+        suite.base,
+        agent.status().checks[0]?.fingerprint as string,
+        (d) => d.strategy === 'scale_out',
+      );
+      expect(existsSync(marker)).toBe(true);
+      expect(readFileSync(marker, 'utf8')).toBe('high_cpu {"replicas":1}');
+      // The load is still there (nothing took it away in this test): the outcome says so.
+      expect(outcome.data).toMatchObject({
+        success: false,
+        verifiedBy: 'request_load',
+        kind: 'high_cpu',
+      });
     } finally {
       await agent.stop();
     }
