@@ -51,11 +51,11 @@ export function createDecisionLoop(ctx: LoopContext, model?: ModelPort): Decisio
   let running: Promise<void> | undefined;
   let closed = false;
 
-  const policy = {
+  const policy = () => ({
     autoApplyThreshold: ctx.config.autoApplyThreshold,
     maxRisk: ctx.config.autoApplyMaxRisk,
     dryRun: ctx.config.dryRun,
-  };
+  });
 
   async function handle(candidate: Candidate): Promise<void> {
     const { project, fingerprint } = candidate;
@@ -82,7 +82,7 @@ export function createDecisionLoop(ctx: LoopContext, model?: ModelPort): Decisio
       const draft = await decide(input, {
         knowledge: known.records,
         blocked: known.blocked,
-        policy,
+        policy: policy(),
         model,
       });
       await storeDraft(ctx, input, draft, trigger);
