@@ -4,11 +4,17 @@
  */
 import { STRATEGIES, type StrategyName } from '@selfheal/shared';
 import { estimateCost } from './cost.js';
+import { targetFor } from './fit.js';
 import { autoApplyVerdict, gateConfidence, RULE_CONFIDENCE } from './gate.js';
-import { chooseFromKnowledge, evidenceFor, learnedDeveloperFix } from './knowledge.js';
+import {
+  chooseFromKnowledge,
+  type Evidence,
+  evidenceFor,
+  learnedDeveloperFix,
+} from './knowledge.js';
 import { type ValidAnswer, validateAnswer } from './model.js';
 import { buildPrompt } from './prompt.js';
-import { chooseByRules, targetFor } from './rules.js';
+import { chooseByRules, defaultParams } from './rules.js';
 import type {
   DecideDeps,
   DecisionDraft,
@@ -38,7 +44,7 @@ export async function decide(input: DecisionInput, deps: DecideDeps): Promise<De
     return finish(input, deps, notes, null, {
       strategy,
       target: targetOf(strategy, input),
-      params: {},
+      params: defaultParams(strategy),
       modelConfidence: null,
       reasoning: `Verified outcomes: ${describe(chosen)}.`,
       estimatedImpact: STRATEGIES[strategy].description,
@@ -195,7 +201,7 @@ function targetOf(strategy: StrategyName, input: DecisionInput): DecisionDraft['
   return targetFor(strategy, input.target) ?? input.target;
 }
 
-function describe(evidence: ReturnType<typeof evidenceFor>): string {
+function describe(evidence: Evidence): string {
   const { fingerprint, kind } = evidence;
   return `${evidence.strategy} succeeded ${fingerprint.successes} and failed ${fingerprint.failures} times for this issue, ${kind.successes} and ${kind.failures} for its kind; lower bound ${evidence.lower.toFixed(2)}`;
 }
