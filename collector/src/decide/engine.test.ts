@@ -131,6 +131,24 @@ describe('decide()', () => {
     expect(garbage.source).toBe('rules');
   });
 
+  it('survives stale knowledge rows and a port returning nonsense', async () => {
+    const stale = { ...record('fingerprint', 'fp-1', 'retry_request', 50), strategy: 'teleport' };
+    const broken: ModelPort = {
+      model: 'x',
+      suggest: async () =>
+        ({ content: 42, model: null, promptTokens: -3, completionTokens: Number.NaN }) as never,
+    };
+    const draft = await decide(issueInput(), {
+      knowledge: [stale as never],
+      blocked: none,
+      policy: DEFAULT_POLICY,
+      model: broken,
+    });
+    expect(draft).toMatchObject({ source: 'rules', strategy: 'retry_request' });
+    expect(draft.llm).toMatchObject({ model: 'unknown', promptTokens: 0, completionTokens: 0 });
+    expect(draft.notes.join('\n')).toMatch(/returned no text/);
+  });
+
   it('holds its own deadline over a port that ignores the abort signal', async () => {
     const { port } = scripted(() => new Promise<string>(() => {}));
     const draft = await decide(issueInput(), {

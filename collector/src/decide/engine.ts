@@ -95,7 +95,6 @@ type Asked =
   | { answer?: never; usage: LlmUsage | null; reason: string };
 
 async function askModel(input: DecisionInput, deps: DecideDeps, model: ModelPort): Promise<Asked> {
-  const request = buildPrompt(input, deps.knowledge, deps.blocked);
   const timeoutMs = deps.modelTimeoutMs ?? DEFAULT_MODEL_TIMEOUT_MS;
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
@@ -108,6 +107,7 @@ async function askModel(input: DecisionInput, deps: DecideDeps, model: ModelPort
   });
   let reply: ModelAnswer;
   try {
+    const request = buildPrompt(input, deps.knowledge, deps.blocked);
     reply = await Promise.race([model.suggest(request, controller.signal), deadline]);
   } catch (error) {
     return { usage: null, reason: `the model call failed: ${describeError(error)}` };
@@ -115,6 +115,7 @@ async function askModel(input: DecisionInput, deps: DecideDeps, model: ModelPort
     clearTimeout(timer);
   }
   const usage = usageOf(reply);
+  if (typeof reply?.content !== 'string') return { usage, reason: 'the model returned no text' };
   const checked = validateAnswer(reply.content, input.target);
   if (!checked.ok) return { usage, reason: checked.reason };
   if (deps.blocked.has(checked.answer.strategy))
@@ -124,17 +125,24 @@ async function askModel(input: DecisionInput, deps: DecideDeps, model: ModelPort
 
 function usageOf(reply: ModelAnswer): LlmUsage {
   // A cached answer spent nothing this time.
-  const promptTokens = reply.cached ? 0 : reply.promptTokens;
-  const completionTokens = reply.cached ? 0 : reply.completionTokens;
-  const { usd } = estimateCost(reply.model, promptTokens, completionTokens);
+  const model = typeof reply?.model === 'string' ? reply.model : 'unknown';
+  const cached = reply?.cached === true;
+  const promptTokens = cached ? 0 : tokens(reply?.promptTokens);
+  const completionTokens = cached ? 0 : tokens(reply?.completionTokens);
+  const { usd } = estimateCost(model, promptTokens, completionTokens);
   return {
-    model: reply.model,
+    model,
     promptTokens,
     completionTokens,
     costUsd: usd ?? 0,
     costKnown: usd !== null,
-    cached: reply.cached,
+    cached,
   };
+}
+
+// Counts from a port are stored and summed; only whole non-negative numbers get that far.
+function tokens(value: unknown): number {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? Math.round(value) : 0;
 }
 
 function describeError(error: unknown): string {

@@ -3,7 +3,7 @@
  * fingerprint and (discounted) for this kind, the credible lower bound that gates, and Thompson
  * sampling among the strategies still plausible.
  */
-import type { FixTarget, StrategyName } from '@selfheal/shared';
+import { type FixTarget, isStrategyName, type StrategyName } from '@selfheal/shared';
 import { type BetaParams, betaMean, betaQuantile, sampleBeta } from './beta.js';
 import { targetFor } from './fit.js';
 import type { KnowledgeRecord } from './types.js';
@@ -91,6 +91,8 @@ export function chooseFromKnowledge(
   for (const record of records) {
     if (!bucketFor(record, issue, { successes: 0, failures: 0 }, { successes: 0, failures: 0 }))
       continue;
+    // A row naming a strategy the catalog no longer has is skipped, not trusted.
+    if (!isStrategyName(record.strategy)) continue;
     if (blocked.has(record.strategy) || targetFor(record.strategy, issue.target) === null) continue;
     if (NOT_LEARNED.has(record.strategy)) continue;
     if (clean(record.successes) > 0) strategies.add(record.strategy);

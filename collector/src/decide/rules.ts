@@ -176,8 +176,8 @@ function triedOnFingerprint(
   for (const record of knowledge) {
     if (record.patternType !== 'fingerprint' || record.pattern !== fingerprint) continue;
     if (record.strategy !== strategy) continue;
-    counts.successes += Math.max(0, record.successes);
-    counts.failures += Math.max(0, record.failures);
+    if (record.successes > 0) counts.successes += record.successes;
+    if (record.failures > 0) counts.failures += record.failures;
   }
   return counts;
 }
