@@ -50,6 +50,7 @@ export async function decide(input: DecisionInput, deps: DecideDeps): Promise<De
       estimatedImpact: STRATEGIES[strategy].description,
       developerFix: null,
       source: 'knowledge',
+      evidence: chosen,
     });
   }
 
@@ -160,6 +161,8 @@ interface Choice {
   developerFix: string | null;
   source: DecisionDraft['source'];
   rollbackPlan?: string;
+  /** Already computed when knowledge chose. */
+  evidence?: Evidence;
 }
 
 function finish(
@@ -170,7 +173,7 @@ function finish(
   choice: Choice,
 ): DecisionDraft {
   const entry = STRATEGIES[choice.strategy];
-  const evidence = evidenceFor(deps.knowledge, input, choice.strategy);
+  const evidence = choice.evidence ?? evidenceFor(deps.knowledge, input, choice.strategy);
   const claim =
     choice.source === 'llm'
       ? (choice.modelConfidence ?? 0)
