@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { projects } from '../src/db/schema.js';
 import {
   adminPost,
@@ -101,6 +102,30 @@ describe.each(STORES)('escalation, review and scoping on $name', ({ name, create
     expect(escalations[0]).toMatchObject({ decisionId: list[0].id, status: 'suppressed' });
     await new Promise((r) => setTimeout(r, 200));
     expect(hook.bodies.length).toBe(posted);
+  });
+
+  it('shows decisions and escalations live on the dashboard socket', async () => {
+    const ws = new WebSocket(`${suite.base.replace('http', 'ws')}/ws/dashboard?token=${ADMIN}`);
+    // biome-ignore lint/suspicious/noExplicitAny: the test reads updates loosely
+    const received: any[] = [];
+    ws.on('message', (data) => received.push(JSON.parse(String(data))));
+    await new Promise((resolve) => ws.once('open', resolve));
+    try {
+      const fault = healthFault('api_down', `live-${name}`);
+      await sendBackend(suite.base, 'live', [fault]);
+      const decision = await eventually(async () =>
+        received.find((u) => u.type === 'decision' && u.decision.fingerprint === fault.fingerprint),
+      );
+      expect(decision.decision.status).toBe('pending');
+      const escalation = await eventually(async () =>
+        received.find(
+          (u) => u.type === 'escalation' && u.escalation.decisionId === decision.decision.id,
+        ),
+      );
+      expect(escalation.escalation.fingerprint).toBe(fault.fingerprint);
+    } finally {
+      ws.close();
+    }
   });
 
   it('retries a webhook that fails', async () => {
