@@ -108,6 +108,23 @@ describe.each(STORES)('command channel on $name', ({ name, create }) => {
     expect((await poll(suite.base, 'search', 0)).body.commands).toEqual([]);
   });
 
+  it('describes the decision and command routes in /openapi.json', async () => {
+    const doc = (await (await fetch(`${suite.base}/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, unknown>>;
+    };
+    for (const path of [
+      '/api/commands',
+      '/api/commands/{id}/ack',
+      '/api/decisions',
+      '/api/decisions/{id}/approve',
+      '/api/decisions/{id}/reject',
+      '/api/knowledge',
+    ]) {
+      expect(doc.paths[path], path).toBeDefined();
+    }
+    expect(JSON.stringify(doc.paths['/api/decisions'])).toContain('project');
+  });
+
   it('answers 404 for an unknown command and 400 for a mismatched or malformed ack', async () => {
     expect((await ack(suite.base, 'no-such-command')).status).toBe(404);
     const mismatch = await ack(suite.base, 'a', { commandId: 'b' });

@@ -8,7 +8,13 @@ import type { AddressInfo } from 'node:net';
 /** What the server does with one chat completion request. */
 export type Scenario =
   /** Answer with this message content (any text: valid JSON, malformed, hostile). */
-  | { content: string; model?: string; promptTokens?: number; completionTokens?: number }
+  | {
+      content: string;
+      model?: string;
+      promptTokens?: number;
+      completionTokens?: number;
+      finishReason?: 'stop' | 'length';
+    }
   /** Answer with an HTTP error status. */
   | { status: number; body?: unknown }
   /** Never answer (a hung upstream); the socket stays open until the server closes. */
@@ -21,6 +27,7 @@ export interface ReceivedRequest {
   raw: string;
   body: {
     model?: string;
+    max_completion_tokens?: number;
     messages?: Array<{ role: string; content: string }>;
     response_format?: {
       type: string;
@@ -113,7 +120,7 @@ function answer(
         {
           index: 0,
           message: { role: 'assistant', content: scenario.content, refusal: null },
-          finish_reason: 'stop',
+          finish_reason: scenario.finishReason ?? 'stop',
           logprobs: null,
         },
       ],

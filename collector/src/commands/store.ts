@@ -29,6 +29,7 @@ export function toCommand(row: CommandRow): Command {
     service: row.service,
     strategy: row.strategy,
     params: row.params,
+    ...(row.rollback ? { rollback: true } : {}),
     issuedAt: row.issuedAt.toISOString(),
     expiresAt: row.expiresAt.toISOString(),
   };

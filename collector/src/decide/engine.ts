@@ -4,11 +4,17 @@
  */
 import { STRATEGIES, type StrategyName } from '@selfheal/shared';
 import { estimateCost } from './cost.js';
+import { targetFor } from './fit.js';
 import { autoApplyVerdict, gateConfidence, RULE_CONFIDENCE } from './gate.js';
-import { chooseFromKnowledge, evidenceFor, learnedDeveloperFix } from './knowledge.js';
+import {
+  chooseFromKnowledge,
+  type Evidence,
+  evidenceFor,
+  learnedDeveloperFix,
+} from './knowledge.js';
 import { type ValidAnswer, validateAnswer } from './model.js';
 import { buildPrompt } from './prompt.js';
-import { chooseByRules, targetFor } from './rules.js';
+import { chooseByRules, defaultParams } from './rules.js';
 import type {
   DecideDeps,
   DecisionDraft,
@@ -38,12 +44,13 @@ export async function decide(input: DecisionInput, deps: DecideDeps): Promise<De
     return finish(input, deps, notes, null, {
       strategy,
       target: targetOf(strategy, input),
-      params: {},
+      params: defaultParams(strategy),
       modelConfidence: null,
       reasoning: `Verified outcomes: ${describe(chosen)}.`,
       estimatedImpact: STRATEGIES[strategy].description,
       developerFix: null,
       source: 'knowledge',
+      evidence: chosen,
     });
   }
 
@@ -89,7 +96,6 @@ type Asked =
   | { answer?: never; usage: LlmUsage | null; reason: string };
 
 async function askModel(input: DecisionInput, deps: DecideDeps, model: ModelPort): Promise<Asked> {
-  const request = buildPrompt(input, deps.knowledge, deps.blocked);
   const timeoutMs = deps.modelTimeoutMs ?? DEFAULT_MODEL_TIMEOUT_MS;
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
@@ -102,6 +108,7 @@ async function askModel(input: DecisionInput, deps: DecideDeps, model: ModelPort
   });
   let reply: ModelAnswer;
   try {
+    const request = buildPrompt(input, deps.knowledge, deps.blocked);
     reply = await Promise.race([model.suggest(request, controller.signal), deadline]);
   } catch (error) {
     return { usage: null, reason: `the model call failed: ${describeError(error)}` };
@@ -109,6 +116,7 @@ async function askModel(input: DecisionInput, deps: DecideDeps, model: ModelPort
     clearTimeout(timer);
   }
   const usage = usageOf(reply);
+  if (typeof reply?.content !== 'string') return { usage, reason: 'the model returned no text' };
   const checked = validateAnswer(reply.content, input.target);
   if (!checked.ok) return { usage, reason: checked.reason };
   if (deps.blocked.has(checked.answer.strategy))
@@ -118,17 +126,24 @@ async function askModel(input: DecisionInput, deps: DecideDeps, model: ModelPort
 
 function usageOf(reply: ModelAnswer): LlmUsage {
   // A cached answer spent nothing this time.
-  const promptTokens = reply.cached ? 0 : reply.promptTokens;
-  const completionTokens = reply.cached ? 0 : reply.completionTokens;
-  const { usd } = estimateCost(reply.model, promptTokens, completionTokens);
+  const model = typeof reply?.model === 'string' ? reply.model : 'unknown';
+  const cached = reply?.cached === true;
+  const promptTokens = cached ? 0 : tokens(reply?.promptTokens);
+  const completionTokens = cached ? 0 : tokens(reply?.completionTokens);
+  const { usd } = estimateCost(model, promptTokens, completionTokens);
   return {
-    model: reply.model,
+    model,
     promptTokens,
     completionTokens,
     costUsd: usd ?? 0,
     costKnown: usd !== null,
-    cached: reply.cached,
+    cached,
   };
+}
+
+// Counts from a port are stored and summed; only whole non-negative numbers get that far.
+function tokens(value: unknown): number {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? Math.round(value) : 0;
 }
 
 function describeError(error: unknown): string {
@@ -146,6 +161,8 @@ interface Choice {
   developerFix: string | null;
   source: DecisionDraft['source'];
   rollbackPlan?: string;
+  /** Already computed when knowledge chose. */
+  evidence?: Evidence;
 }
 
 function finish(
@@ -156,7 +173,7 @@ function finish(
   choice: Choice,
 ): DecisionDraft {
   const entry = STRATEGIES[choice.strategy];
-  const evidence = evidenceFor(deps.knowledge, input, choice.strategy);
+  const evidence = choice.evidence ?? evidenceFor(deps.knowledge, input, choice.strategy);
   const claim =
     choice.source === 'llm'
       ? (choice.modelConfidence ?? 0)
@@ -195,7 +212,7 @@ function targetOf(strategy: StrategyName, input: DecisionInput): DecisionDraft['
   return targetFor(strategy, input.target) ?? input.target;
 }
 
-function describe(evidence: ReturnType<typeof evidenceFor>): string {
+function describe(evidence: Evidence): string {
   const { fingerprint, kind } = evidence;
   return `${evidence.strategy} succeeded ${fingerprint.successes} and failed ${fingerprint.failures} times for this issue, ${kind.successes} and ${kind.failures} for its kind; lower bound ${evidence.lower.toFixed(2)}`;
 }

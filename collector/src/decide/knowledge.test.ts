@@ -111,6 +111,15 @@ describe('knowledge as evidence', () => {
     expect(chooseFromKnowledge(records, issue, blocked, Math.random)).toBeNull();
   });
 
+  it('never picks a custom fix, a notification or a mere record from knowledge', () => {
+    const records = [
+      record('fingerprint', 'fp-1', 'custom', 40),
+      record('fingerprint', 'fp-1', 'notify_admin', 40),
+      record('fingerprint', 'fp-1', 'report_only', 40),
+    ];
+    expect(chooseFromKnowledge(records, issue, none, Math.random)).toBeNull();
+  });
+
   it('explores among plausible strategies by Thompson sampling, mostly exploiting the best', () => {
     const records = [
       record('fingerprint', 'fp-1', 'retry_request', 30, 2),

@@ -3,8 +3,9 @@
  * fingerprint and (discounted) for this kind, the credible lower bound that gates, and Thompson
  * sampling among the strategies still plausible.
  */
-import { type FixTarget, type StrategyName, strategyFits } from '@selfheal/shared';
+import { type FixTarget, isStrategyName, type StrategyName } from '@selfheal/shared';
 import { type BetaParams, betaMean, betaQuantile, sampleBeta } from './beta.js';
+import { targetFor } from './fit.js';
 import type { KnowledgeRecord } from './types.js';
 
 /** The quantile used as a credible lower bound (a one-sided 90 % bound). */
@@ -17,6 +18,12 @@ export const KNOWLEDGE_DECIDES_AT = 0.5;
 export const KIND_WEIGHT = 0.5;
 /** ...and all outcomes for the kind together count as at most this many. */
 export const KIND_CAP = 8;
+
+/**
+ * Strategies knowledge never picks: telling a person or recording is not a fix with an outcome
+ * to verify, and a custom fix needs the name the operator gave it, which rows do not keep.
+ */
+const NOT_LEARNED: ReadonlySet<StrategyName> = new Set(['notify_admin', 'report_only', 'custom']);
 
 /** The evidence for one strategy on one issue. */
 export interface Evidence {
@@ -84,7 +91,10 @@ export function chooseFromKnowledge(
   for (const record of records) {
     if (!bucketFor(record, issue, { successes: 0, failures: 0 }, { successes: 0, failures: 0 }))
       continue;
-    if (blocked.has(record.strategy) || !fits(record.strategy, issue.target)) continue;
+    // A row naming a strategy the catalog no longer has is skipped, not trusted.
+    if (!isStrategyName(record.strategy)) continue;
+    if (blocked.has(record.strategy) || targetFor(record.strategy, issue.target) === null) continue;
+    if (NOT_LEARNED.has(record.strategy)) continue;
     if (clean(record.successes) > 0) strategies.add(record.strategy);
   }
   const candidates = [...strategies].map((strategy) => evidenceFor(records, issue, strategy));
@@ -118,11 +128,6 @@ export function learnedDeveloperFix(
       forKind ??= record.developerFix;
   }
   return forKind;
-}
-
-/** True when `strategy` may answer an issue of `target` (a collector strategy always may). */
-export function fits(strategy: StrategyName, target: FixTarget): boolean {
-  return strategyFits(strategy, target) || strategyFits(strategy, 'collector');
 }
 
 function bucketFor<T>(

@@ -44,7 +44,7 @@ export async function createActing(deps: {
   const recommendations = createRecommendations(db, clock);
   const escalator = createEscalator({
     db,
-    url: config.escalationWebhookUrl,
+    url: () => config.escalationWebhookUrl,
     clock,
     logger: deps.logger,
     onSent: (ok) =>

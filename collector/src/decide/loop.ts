@@ -25,6 +25,11 @@ const CLAIM_MS = 60_000;
 const SWEEP_MS = 1_000;
 /** Decisions taken at once. */
 const CONCURRENCY = 4;
+/**
+ * Most fingerprints waiting to be looked at. Past it new ones are dropped and counted: each
+ * comes back with its next occurrence, and ingest never waits on the loop.
+ */
+const MAX_PENDING = 10_000;
 
 /** The decision loop: what ingest hands it, and what routes ask of it. */
 export interface DecisionLoop {
@@ -51,11 +56,11 @@ export function createDecisionLoop(ctx: LoopContext, model?: ModelPort): Decisio
   let running: Promise<void> | undefined;
   let closed = false;
 
-  const policy = {
+  const policy = () => ({
     autoApplyThreshold: ctx.config.autoApplyThreshold,
     maxRisk: ctx.config.autoApplyMaxRisk,
     dryRun: ctx.config.dryRun,
-  };
+  });
 
   async function handle(candidate: Candidate): Promise<void> {
     const { project, fingerprint } = candidate;
@@ -82,7 +87,7 @@ export function createDecisionLoop(ctx: LoopContext, model?: ModelPort): Decisio
       const draft = await decide(input, {
         knowledge: known.records,
         blocked: known.blocked,
-        policy,
+        policy: policy(),
         model,
       });
       await storeDraft(ctx, input, draft, trigger);
@@ -153,6 +158,10 @@ export function createDecisionLoop(ctx: LoopContext, model?: ModelPort): Decisio
   function enqueue(candidate: Candidate): void {
     const key = keyOf(candidate.project, candidate.fingerprint);
     const seen = candidates.get(key);
+    if (!seen && candidates.size >= MAX_PENDING) {
+      ctx.metrics.inc('selfheal_decision_candidates_dropped_total');
+      return;
+    }
     // Keep the strongest reason: an explicit trigger, then critical, then degraded.
     if (
       !seen ||

@@ -12,7 +12,7 @@ import {
   type StrategyName,
 } from '@selfheal/shared';
 import { z } from 'zod';
-import { targetFor } from './rules.js';
+import { targetFor } from './fit.js';
 
 export type { ModelAnswer, ModelPort, ModelRequest } from './types.js';
 

@@ -137,6 +137,23 @@ describe('decide() against an OpenAI-compatible server over HTTP', () => {
     expect(draft.notes.join('\n')).toMatch(/not JSON/);
   });
 
+  it('discards an answer cut off at the token cap', async () => {
+    server.setScenario({ content: answer(), finishReason: 'length' });
+    const draft = await decideWith(issueInput());
+    expect(draft.source).toBe('rules');
+    expect(draft.notes.join('\n')).toMatch(/cut off at 1000 tokens/);
+    expect(server.requests[0]?.body.max_completion_tokens).toBe(1_000);
+  });
+
+  it('defaults to gpt-4o when no model is named', async () => {
+    server.setScenario({ content: answer() });
+    const port = createOpenAiModel({ apiKey: 'sk-test-key', baseURL: server.baseURL });
+    expect(port.model).toBe('gpt-4o');
+    const reply = await port.suggest({ project: 'p', fingerprint: 'f', system: 's', user: 'u' });
+    expect(reply).toMatchObject({ model: 'gpt-4o', promptTokens: 900, cached: false });
+    expect(server.requests[0]?.body.model).toBe('gpt-4o');
+  });
+
   it('falls back to the rules when the server fails', async () => {
     server.setScenario({ status: 500 });
     const draft = await decideWith(issueInput({ kind: 'cache_down', target: 'service' }));

@@ -9,6 +9,9 @@ import type { ModelAnswer, ModelPort, ModelRequest } from './types.js';
 /** The default model: GPT-4-class with structured outputs. */
 export const DEFAULT_OPENAI_MODEL = 'gpt-4o';
 
+/** Most tokens an answer may take. */
+export const MAX_ANSWER_TOKENS = 1_000;
+
 /** How to reach the model. */
 export interface OpenAiModelOptions {
   apiKey: string;
@@ -43,6 +46,8 @@ export function createOpenAiModel(options: OpenAiModelOptions): ModelPort {
         {
           model,
           temperature: 0,
+          // An answer is a few hundred tokens; the cap bounds the cost of a runaway one.
+          max_completion_tokens: MAX_ANSWER_TOKENS,
           messages: [
             { role: 'system', content: request.system },
             { role: 'user', content: request.user },
@@ -54,8 +59,11 @@ export function createOpenAiModel(options: OpenAiModelOptions): ModelPort {
         },
         signal ? { signal } : undefined,
       );
-      const message = completion.choices[0]?.message;
+      const choice = completion.choices[0];
+      const message = choice?.message;
       if (!message) throw new ModelAnswerError('the model returned no choice');
+      if (choice.finish_reason === 'length')
+        throw new ModelAnswerError(`the answer was cut off at ${MAX_ANSWER_TOKENS} tokens`);
       if (message.refusal) throw new ModelAnswerError(`the model refused: ${message.refusal}`);
       if (!message.content) throw new ModelAnswerError('the model returned no content');
       return {

@@ -12,7 +12,7 @@ import {
   scrubData,
   scrubUrl,
 } from '@selfheal/shared';
-import { fits } from './knowledge.js';
+import { targetFor } from './fit.js';
 import type { DecisionInput, KnowledgeRecord, ModelRequest } from './types.js';
 
 /** The tag that opens the data block. */
@@ -105,10 +105,12 @@ export function toDataBlock(data: unknown): string {
 }
 
 function systemPrompt(target: FixTarget, blocked: ReadonlySet<StrategyName>): string {
-  const allowed = STRATEGY_NAMES.filter((name) => fits(name, target) && !blocked.has(name));
+  const allowed = STRATEGY_NAMES.filter(
+    (name) => targetFor(name, target) !== null && !blocked.has(name),
+  );
   const catalog = allowed.map((name) => {
     const entry = STRATEGIES[name];
-    const carrier = entry.targets.includes(target) ? target : 'collector';
+    const carrier = targetFor(name, target);
     const params = Object.keys(entry.params);
     return `- ${name} (target ${carrier}, risk ${entry.risk}${params.length ? `, params: ${params.join(', ')}` : ''}): ${entry.description}`;
   });

@@ -1,4 +1,4 @@
-import type { ErrorKind, FixTarget, StrategyName } from '@selfheal/shared';
+import { checkParams, type ErrorKind, type FixTarget, type StrategyName } from '@selfheal/shared';
 import { describe, expect, it } from 'vitest';
 import { decide } from './engine.js';
 import { DEFAULT_POLICY, issueInput, record } from './fixtures.js';
@@ -32,6 +32,7 @@ describe('the built-in rules', () => {
   ] as const)('%s on a %s → %s for the %s', async (kind, target, strategy, carrier) => {
     const draft = await rulesFor(kind, target);
     expect(draft).toMatchObject({ source: 'rules', strategy, target: carrier, llm: null });
+    expect(checkParams(strategy, draft.params)).toBeUndefined();
   });
 
   it('gives the developer fix for import and syntax errors', async () => {

@@ -2,7 +2,8 @@
  * The built-in policy: what to do about each kind of fault when knowledge has too little
  * evidence and no model answered usably. Always returns a strategy that fits the target.
  */
-import { type FixTarget, STRATEGIES, type StrategyName, strategyFits } from '@selfheal/shared';
+import type { FixTarget, StrategyName } from '@selfheal/shared';
+import { targetFor } from './fit.js';
 import type { DecisionInput, KnowledgeRecord } from './types.js';
 
 /** What the rules chose, before gating. */
@@ -18,7 +19,6 @@ export interface RuleChoice {
 
 interface Step {
   strategy: StrategyName;
-  params?: Record<string, unknown>;
   reasoning: string;
   impact: string;
   /** False when this step has already been tried for the issue and the next one should run. */
@@ -33,6 +33,16 @@ const DEVELOPER_FIX: Partial<Record<DecisionInput['kind'], string>> = {
   syntax_error:
     'The shipped code does not parse: fix the syntax error at the reported location, and check that the build targets the browsers and Node versions in use.',
 };
+
+const DEFAULT_PARAMS: Partial<Record<StrategyName, Record<string, unknown>>> = {
+  retry_request: { maxAttempts: 3, baseDelayMs: 500 },
+  restart_service: { graceMs: 10_000 },
+};
+
+/** The parameters the collector sends with `strategy` when nobody chose others. */
+export function defaultParams(strategy: StrategyName): Record<string, unknown> {
+  return { ...DEFAULT_PARAMS[strategy] };
+}
 
 const NOTIFY: Step = {
   strategy: 'notify_admin',
@@ -58,7 +68,6 @@ const POLICY: Partial<Record<DecisionInput['kind'], Step[]>> = {
   network_error: [
     {
       strategy: 'retry_request',
-      params: { maxAttempts: 3, baseDelayMs: 500 },
       reasoning: 'A request failed on the network: retry idempotent requests with backoff.',
       impact: 'Idempotent requests are retried up to 3 times; users may see a short delay.',
     },
@@ -87,7 +96,6 @@ const POLICY: Partial<Record<DecisionInput['kind'], Step[]>> = {
     },
     {
       strategy: 'restart_service',
-      params: { graceMs: 10_000 },
       reasoning: 'Memory stays high after garbage collection: restart the service gracefully.',
       impact: 'The service drains and restarts; requests during the restart wait or fail over.',
     },
@@ -95,7 +103,6 @@ const POLICY: Partial<Record<DecisionInput['kind'], Step[]>> = {
   api_down: [
     {
       strategy: 'restart_service',
-      params: { graceMs: 10_000 },
       reasoning: 'The service stopped answering its health check: restart it gracefully.',
       impact: 'The service drains and restarts; requests during the restart wait or fail over.',
     },
@@ -152,18 +159,12 @@ function choice(step: Step, target: FixTarget, input: DecisionInput, notes: stri
   return {
     strategy: step.strategy,
     target,
-    params: { ...step.params },
+    params: defaultParams(step.strategy),
     reasoning: step.reasoning,
     estimatedImpact: step.impact,
     developerFix: DEVELOPER_FIX[input.kind] ?? null,
     notes,
   };
-}
-
-/** The target that carries `strategy` out for an issue of `issueTarget`, or null. */
-export function targetFor(strategy: StrategyName, issueTarget: FixTarget): FixTarget | null {
-  if (strategyFits(strategy, issueTarget)) return issueTarget;
-  return STRATEGIES[strategy].targets.includes('collector') ? 'collector' : null;
 }
 
 function triedOnFingerprint(
@@ -175,8 +176,8 @@ function triedOnFingerprint(
   for (const record of knowledge) {
     if (record.patternType !== 'fingerprint' || record.pattern !== fingerprint) continue;
     if (record.strategy !== strategy) continue;
-    counts.successes += Math.max(0, record.successes);
-    counts.failures += Math.max(0, record.failures);
+    if (record.successes > 0) counts.successes += record.successes;
+    if (record.failures > 0) counts.failures += record.failures;
   }
   return counts;
 }

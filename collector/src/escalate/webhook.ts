@@ -109,7 +109,8 @@ export interface Escalator {
 /** Creates the escalator; without a URL every escalation stays on the dashboards. */
 export function createEscalator(deps: {
   db: Db;
-  url?: string;
+  /** Read at each post, so a changed setting applies at once. */
+  url: () => string | undefined;
   clock: Clock;
   logger: Logger;
   onSent?: (ok: boolean) => void;
@@ -132,13 +133,14 @@ export function createEscalator(deps: {
   };
 
   const post = async (row: EscalationRow, decision: Decision, title: string) => {
-    if (!deps.url) return;
+    const url = deps.url();
+    if (!url) return;
     const body = JSON.stringify(webhookBody(decision, title));
     let error = '';
     for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
       await slot();
       try {
-        const res = await fetch(deps.url, {
+        const res = await fetch(url, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
           body,

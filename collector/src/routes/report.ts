@@ -4,6 +4,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Logger } from 'pino';
 import { type IngestVariables, requireProjectKey } from '../auth.js';
+import type { Clock } from '../clock.js';
 import type { Recommendations } from '../commands/recommend.js';
 import { overloaded, ProblemError } from '../errors.js';
 import type { GroupCommit } from '../ingest/group-commit.js';
@@ -23,6 +24,8 @@ export interface ReportRouteDeps {
   logger: Logger;
   /** Page commands for the fingerprints of a stored report. */
   recommendations: Recommendations;
+  /** Stamps `receivedAt`, which verification windows are measured against. */
+  clock: Clock;
 }
 
 const CORS_HEADERS = {
@@ -149,7 +152,7 @@ export function mountReport(app: OpenAPIHono, deps: ReportRouteDeps): void {
         `origin ${origin.slice(0, 200)} may not send to this project`,
       );
     }
-    const now = Date.now();
+    const now = deps.clock.now();
     let report: ReturnType<typeof parseReport>;
     try {
       const body = await readBody(c);
