@@ -1,4 +1,4 @@
-import type { ErrorKind } from '@selfheal/shared';
+import type { ErrorKind, Severity } from '@selfheal/shared';
 
 /** What one run of a check found. */
 export interface CheckResult {
@@ -20,6 +20,8 @@ export interface Check {
   timeoutMs?: number;
   /** Failures in a row before the fault is reported and fixed; default 3. */
   failureThreshold?: number;
+  /** How bad its failure is; default by kind (api_down and db_down critical, …). */
+  severity?: Severity;
   /** Frees what the check holds (a histogram, a timer) when the agent stops. */
   dispose?(): void;
 }

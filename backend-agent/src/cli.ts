@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-import { BackendAgent, type FixOptions } from './agent.js';
+import { BackendAgent } from './agent.js';
+import type { FixOptions } from './agent-options.js';
 import { RESTART_BACKOFF } from './budget.js';
 import type { Check } from './check.js';
 import { httpCheck } from './checks/http.js';

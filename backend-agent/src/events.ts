@@ -24,7 +24,7 @@ const SEVERITY: Partial<Record<ErrorKind, Severity>> = {
 /** A `health_check` event for one check's result. */
 export function healthEvent(
   service: string,
-  check: { name: string; kind: ErrorKind },
+  check: { name: string; kind: ErrorKind; severity?: Severity },
   result: CheckResult,
   print: string,
 ): Event {
@@ -36,7 +36,7 @@ export function healthEvent(
     fingerprint: print,
     severity:
       result.status === 'fail'
-        ? (SEVERITY[check.kind] ?? 'medium')
+        ? (check.severity ?? SEVERITY[check.kind] ?? 'medium')
         : result.status === 'warn'
           ? 'medium'
           : 'low',

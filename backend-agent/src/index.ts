@@ -1,4 +1,5 @@
 export * from './agent.js';
+export type * from './agent-options.js';
 export * from './budget.js';
 export * from './check.js';
 export * from './checks/cpu.js';
@@ -8,6 +9,7 @@ export * from './checks/http.js';
 export * from './checks/memory.js';
 export * from './checks/request-load.js';
 export * from './checks/tcp.js';
+export type { CommandResult } from './command-handler.js';
 export * from './config.js';
 export * from './counters.js';
 export * from './fix.js';

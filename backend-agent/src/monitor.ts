@@ -11,6 +11,8 @@ export interface CheckState {
   failing: boolean;
   last: CheckResult | null;
   lastReportedAt: number;
+  /** When a fix last verified the check passes; results of runs started before it are stale. */
+  recoveredAt: number;
 }
 
 /** What the monitor needs from the agent. */
@@ -18,8 +20,10 @@ export interface MonitorDeps {
   service: string;
   checkTimeoutMs: number;
   failureThreshold: number;
-  /** How often a check's current state is reported even when it did not change. */
+  /** How often a passing check's state is reported even when it did not change. */
   heartbeatMs: number;
+  /** How often a failing check is reported again while it keeps failing. */
+  repeatFaultMs: number;
   push(event: Event): void;
   /** A check failed past its threshold (called every round while it keeps failing). */
   onFailing(state: CheckState): void;
@@ -31,7 +35,9 @@ export function createMonitor(deps: MonitorDeps) {
   const states = new Map<string, CheckState>();
   let round: Promise<void> | null = null;
 
-  function record(state: CheckState, result: CheckResult, now: number): void {
+  function record(state: CheckState, result: CheckResult, now: number, startedAt: number): void {
+    // A round that started before a fix was verified must not report the fault again.
+    if (startedAt <= state.recoveredAt) return;
     const threshold = state.check.failureThreshold ?? deps.failureThreshold;
     const wasFailing = state.failing;
     state.last = result;
@@ -44,9 +50,12 @@ export function createMonitor(deps: MonitorDeps) {
     }
     const changed = wasFailing !== state.failing;
     // A passing check is reported when it recovers and on the heartbeat, a failing one when it
-    // starts failing and on the heartbeat; failures below the threshold are not reported.
-    const due = now - state.lastReportedAt >= deps.heartbeatMs;
-    if (changed || (due && (state.failing || result.status === 'pass'))) {
+    // starts failing and again while it keeps failing; failures below the threshold are not.
+    const since = now - state.lastReportedAt;
+    const due = state.failing
+      ? since >= deps.repeatFaultMs
+      : result.status === 'pass' && since >= deps.heartbeatMs;
+    if (changed || due) {
       state.lastReportedAt = now;
       deps.push(healthEvent(deps.service, state.check, result, state.fingerprint));
     }
@@ -55,11 +64,12 @@ export function createMonitor(deps: MonitorDeps) {
 
   async function runAll(): Promise<void> {
     const list = [...states.values()];
+    const startedAt = Date.now();
     const results = await Promise.all(list.map((s) => runCheck(s.check, deps.checkTimeoutMs)));
     const now = Date.now();
     list.forEach((state, i) => {
       deps.onCheckRun();
-      record(state, results[i] as CheckResult, now);
+      record(state, results[i] as CheckResult, now, startedAt);
     });
   }
 
@@ -74,6 +84,7 @@ export function createMonitor(deps: MonitorDeps) {
         failing: false,
         last: null,
         lastReportedAt: Number.NEGATIVE_INFINITY,
+        recoveredAt: Number.NEGATIVE_INFINITY,
       };
       states.set(check.name, state);
       return state;
@@ -89,6 +100,7 @@ export function createMonitor(deps: MonitorDeps) {
     },
     /** A fix verified the check passes again: it is healthy without waiting for the next round. */
     recovered(state: CheckState, result: CheckResult): void {
+      state.recoveredAt = Date.now();
       if (!state.failing && state.failuresInRow === 0) return;
       state.failuresInRow = 0;
       state.failing = false;

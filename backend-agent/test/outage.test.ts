@@ -39,6 +39,8 @@ describe.each(STORES)('collector outage, collector on $name', (store) => {
     checkInterval: 0.1,
     builtins: false as const,
     failureThreshold: 1,
+    // One fault event for the failing check, so its issue count is exact.
+    repeatFaultMs: 600_000,
     batchMs: 50,
     commands: false,
     env: {},
