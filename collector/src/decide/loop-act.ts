@@ -38,6 +38,8 @@ export interface LoopContext {
   logger: Logger;
   /** This collector's id, for claims. */
   instance: string;
+  /** Folds pending issue figures into their rows, so the loop reads the issues it is handed. */
+  settle(): Promise<void>;
   /** Called after a page command is stored, so the report route knows to look. */
   onPageCommand(project: string, fingerprint: string): void;
 }

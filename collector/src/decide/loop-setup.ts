@@ -36,6 +36,8 @@ export async function createActing(deps: {
   instance: string;
   model?: ModelPort;
   clock?: Clock;
+  /** Brings issue figures up to date (they are folded in the background). */
+  settle(): Promise<void>;
 }): Promise<Acting> {
   const clock = deps.clock ?? systemClock;
   const db = deps.database.db;
@@ -67,6 +69,7 @@ export async function createActing(deps: {
       metrics: deps.metrics,
       logger: deps.logger,
       instance: deps.instance,
+      settle: deps.settle,
       onPageCommand: (project, fingerprint) => recommendations.added(project, fingerprint),
     },
     model,

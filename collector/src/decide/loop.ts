@@ -114,6 +114,7 @@ export function createDecisionLoop(ctx: LoopContext, model?: ModelPort): Decisio
 
   async function drainQueue(): Promise<void> {
     while (!closed && (outcomes.length > 0 || candidates.size > 0)) {
+      await ctx.settle();
       if (outcomes.length > 0) {
         const taken = outcomes.splice(0, outcomes.length);
         await recordOutcomes(ctx.db, taken, ctx.config.verifyWindowMs);

@@ -37,16 +37,16 @@ export async function getIssue(
     issue: toIssue(row),
     events: recent.map((e) => ({
       id: e.id,
-      type: e.type as Issue['type'],
-      kind: e.kind as Issue['kind'],
-      severity: e.severity as Issue['severity'],
+      type: e.type,
+      kind: e.kind,
+      severity: e.severity,
       fingerprint: e.fingerprint,
       timestamp: e.occurredAt.getTime(),
       message: e.message ?? undefined,
       stack: e.stack ?? undefined,
       url: e.url ?? undefined,
       data: e.data ?? undefined,
-      agent: e.agent as 'frontend' | 'backend',
+      agent: e.agent,
       service: e.service,
       receivedAt: e.receivedAt.toISOString(),
     })),
@@ -58,7 +58,7 @@ export async function listAgents(db: Db, now = Date.now(), limit = 500): Promise
   const rows = await db.select().from(agents).orderBy(desc(agents.lastSeen)).limit(limit);
   return rows.map((row) => ({
     id: row.id,
-    agent: row.agent as Agent['agent'],
+    agent: row.agent,
     service: row.service,
     sessionId: row.sessionId,
     hostname: row.hostname,
@@ -131,7 +131,7 @@ export async function getStatus(db: Db, uptime: number, now = Date.now()): Promi
     recentDecisions: [],
     errorPatterns: patterns.map((row) => ({
       fingerprint: row.fingerprint,
-      kind: row.kind as Issue['kind'],
+      kind: row.kind,
       title: row.title,
       count: row.count,
     })),
