@@ -70,7 +70,7 @@ export async function createActing(deps: {
       logger: deps.logger,
       instance: deps.instance,
       settle: deps.settle,
-      onPageCommand: (project, fingerprint) => recommendations.added(project, fingerprint),
+      onPageCommand: (row) => recommendations.added(row),
     },
     model,
   );

@@ -174,7 +174,7 @@ export function mountReport(app: OpenAPIHono, deps: ReportRouteDeps): void {
     deps.metrics.inc('selfheal_events_duplicate_total', {}, ack.duplicates);
     deps.metrics.inc('selfheal_reports_total', { agent: report.agent });
     deps.metrics.observeIngest((performance.now() - started) / 1000);
-    const commands = await deps.recommendations.forReport(ingestReport);
+    const commands = deps.recommendations.forReport(ingestReport);
     return c.json(commands.length > 0 ? { ...ack, commands } : ack, 202);
   });
 }
