@@ -32,6 +32,8 @@ interface Target {
   name: string;
   proc: ChildProcess;
   port: number;
+  /** A second collector on the same database, loaded at the same time as the first. */
+  second?: { proc: ChildProcess; port: number };
   classified: boolean;
   /** The Postgres database it writes to, for counting rows and Postgres CPU. */
   database?: string;
@@ -83,21 +85,24 @@ async function bareTarget(): Promise<Target> {
   };
 }
 
-async function postgresTarget(classified: boolean): Promise<Target> {
+async function postgresTarget(classified: boolean, processes = 1): Promise<Target> {
   const database = `selfheal_bench_${randomUUID().replaceAll('-', '')}`;
   const admin = postgres(PG_URL, { max: 1, onnotice: () => {} });
   await admin.unsafe(`create database ${database}`);
   const url = new URL(PG_URL);
   url.pathname = `/${database}`;
-  const { proc, port } = await start('src/main.ts', {
-    ...credentials,
-    DATABASE_URL: url.toString(),
-  });
+  const env = { ...credentials, DATABASE_URL: url.toString() };
+  const { proc, port } = await start('src/main.ts', env);
+  const second = processes > 1 ? await start('src/main.ts', env) : undefined;
   const label = classified ? 'agent-classified events' : 'raw events, classified by the collector';
   return {
-    name: `collector on Postgres, ${label}`,
+    name:
+      processes > 1
+        ? `two collector processes on one Postgres, ${label}`
+        : `collector on Postgres, ${label}`,
     proc,
     port,
+    second,
     classified,
     database,
     count: async () => {
@@ -111,6 +116,7 @@ async function postgresTarget(classified: boolean): Promise<Target> {
     },
     dispose: async () => {
       await stop(proc);
+      if (second) await stop(second.proc);
       await admin.unsafe(`drop database if exists ${database} with (force)`);
       await admin.end();
     },
@@ -150,25 +156,55 @@ interface Sample {
   postgresMs?: number;
 }
 
-async function drive(target: Target, seconds: number, rate?: number) {
+function driveOne(
+  port: number,
+  classified: boolean,
+  connections: number,
+  seconds: number,
+  rate?: number,
+) {
   return autocannon({
-    url: `http://127.0.0.1:${target.port}/api/report`,
+    url: `http://127.0.0.1:${port}/api/report`,
     method: 'POST',
-    connections: rate ? 16 : CONNECTIONS,
+    connections,
     duration: seconds,
     ...(rate ? { overallRate: rate } : {}),
     headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
-    requests: [{ setupRequest: (req) => ({ ...req, body: reportBody(target.classified) }) }],
+    requests: [{ setupRequest: (req) => ({ ...req, body: reportBody(classified) }) }],
   });
+}
+
+/** Drives a target; with two processes, half the connections go to each and the results add up. */
+async function drive(target: Target, seconds: number, rate?: number) {
+  const connections = rate ? 16 : CONNECTIONS;
+  if (!target.second) return driveOne(target.port, target.classified, connections, seconds, rate);
+  const [a, b] = await Promise.all([
+    driveOne(target.port, target.classified, connections / 2, seconds),
+    driveOne(target.second.port, target.classified, connections / 2, seconds),
+  ]);
+  return {
+    ...a,
+    '2xx': a['2xx'] + b['2xx'],
+    non2xx: a.non2xx + b.non2xx,
+    errors: a.errors + b.errors,
+    timeouts: a.timeouts + b.timeouts,
+    latency: {
+      ...a.latency,
+      p50: Math.max(a.latency.p50, b.latency.p50),
+      p99: Math.max(a.latency.p99, b.latency.p99),
+    },
+  };
 }
 
 async function measure(target: Target): Promise<Sample> {
   const pid = target.proc.pid ?? 0;
   const pgCpu = () =>
     target.database ? postgresCpuSeconds(PG_URL, target.database) : Promise.resolve(0);
-  const [cpu0, pg0] = [cpuSeconds(pid), await pgCpu()];
+  const pids = [pid, target.second?.proc.pid ?? 0].filter((p) => p > 0);
+  const cpu = () => pids.reduce((sum, p) => sum + cpuSeconds(p), 0);
+  const [cpu0, pg0] = [cpu(), await pgCpu()];
   const result = await drive(target, DURATION);
-  const [cpu1, pg1] = [cpuSeconds(pid), await pgCpu()];
+  const [cpu1, pg1] = [cpu(), await pgCpu()];
   const acknowledged = result['2xx'];
   const perReport = (seconds: number) => (1000 * seconds) / Math.max(1, acknowledged);
   return {
@@ -220,6 +256,7 @@ const targets: Target[] = [];
 try {
   targets.push(await bareTarget(), await postgresTarget(true), await postgresTarget(false));
   targets.push(await pgliteTarget());
+  if (process.env.BENCH_TWO !== '0') targets.push(await postgresTarget(true, 2));
   for (const target of targets) await drive(target, 2);
   const before = await Promise.all(targets.map((t) => t.count?.() ?? Promise.resolve(0)));
   const samples = targets.map((): Sample[] => []);

@@ -19,7 +19,11 @@ import { notifyUpdates, toIssueUpdate, toReportUpdate } from './live/updates.js'
 import { createMetrics } from './metrics.js';
 import { type Credentials, ensureCredentials } from './store/credentials.js';
 import { createProjectCache } from './store/projects.js';
+import { applyRetention } from './store/retention.js';
 import { writeReports } from './store/write-reports.js';
+
+/** How often old events are dropped and the coming days' partitions made. */
+const RETENTION_INTERVAL_MS = 60 * 60_000;
 
 /** The collector's version, as `/api/health` and `/openapi.json` report it. */
 export const VERSION = '0.1.0';
@@ -131,6 +135,19 @@ export async function createCollector(
   // Figures a stopped collector left pending are folded now.
   aggregator.poke();
 
+  const retain = () =>
+    applyRetention(db, config.retentionDays).then(
+      (result) => {
+        if (result.dropped.length > 0)
+          logger.info({ dropped: result.dropped }, 'old events dropped');
+      },
+      // Another collector may be doing the same pass; the next one catches up.
+      (error: unknown) => logger.warn({ err: error }, 'retention pass failed'),
+    );
+  await retain();
+  const retention = setInterval(() => void retain(), RETENTION_INTERVAL_MS);
+  retention.unref();
+
   let server: ServerType | undefined;
   let wss: WebSocketServer | undefined;
   return {
@@ -155,6 +172,7 @@ export async function createCollector(
       });
     },
     async close() {
+      clearInterval(retention);
       await hub.close();
       await acting.close();
       if (server) {

@@ -26,6 +26,8 @@ export interface CollectorConfig {
   rateLimitPerSecond: number;
   /** Events a project may send at once before the rate applies. */
   rateLimitBurst: number;
+  /** Days of raw events (and reports) kept; issues keep their counts. */
+  retentionDays: number;
   /** How long issue and agent figures may wait before they are folded into their rows. */
   aggregateDelayMs: number;
   /** How the collector decides and acts on issues. */
@@ -78,6 +80,7 @@ export const defaultConfig = {
   rateLimitBurst: 10_000,
   aggregateDelayMs: 200,
   decisions: defaultDecisionConfig,
+  retentionDays: 14,
 } as const satisfies Partial<CollectorConfig>;
 
 const count = (fallback: number, min = 1) => z.coerce.number().int().min(min).default(fallback);
@@ -110,6 +113,7 @@ const envSchema = z.object({
   PERSISTENT_THRESHOLD: count(5),
   PERSISTENT_WINDOW: z.coerce.number().min(1).default(300),
   DECISION_TTL: z.coerce.number().min(1).default(1800),
+  RETENTION_DAYS: count(defaultConfig.retentionDays),
 });
 
 /** Reads the configuration from environment variables; throws naming each bad one. */
@@ -153,5 +157,6 @@ export function fromEnv(env: Record<string, string | undefined>): CollectorConfi
       persistentWindowMs: e.PERSISTENT_WINDOW * 1000,
       decisionTtlMs: e.DECISION_TTL * 1000,
     },
+    retentionDays: e.RETENTION_DAYS,
   };
 }

@@ -74,8 +74,15 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
     db,
     driver: 'postgres',
     execute,
-    transaction: async (work) =>
-      (await client.begin((tx) => work(on(tx)))) as Awaited<ReturnType<typeof work>>,
+    async transaction<R>(work: (execute: Execute) => Promise<R>): Promise<R> {
+      // postgres.js types `begin`'s answer as an unwrapped array; keep the work's own type.
+      let result: { value: R } | undefined;
+      await client.begin(async (tx) => {
+        result = { value: await work(on(tx)) };
+      });
+      if (!result) throw new Error('the transaction ended without running its work');
+      return result.value;
+    },
     async listen(channel, onPayload) {
       const { unlisten } = await client.listen(channel, onPayload);
       return unlisten;

@@ -56,7 +56,12 @@ export const reports = pgTable(
   (t) => [index('reports_recent').on(t.receivedAt)],
 );
 
-/** Every event, once: the client's id is unique per project. */
+/**
+ * Every event, once: a client's id is unique per project and time. On disk the table is
+ * partitioned by day of `occurred_at` (see the migration and `store/retention.ts`), so old
+ * days are dropped whole; the key holds the partition column, and a resent event carries its
+ * original time, so it meets its first copy in the same partition.
+ */
 export const events = pgTable(
   'events',
   {
@@ -77,7 +82,7 @@ export const events = pgTable(
     receivedAt: time('received_at').notNull(),
   },
   (t) => [
-    primaryKey({ columns: [t.projectId, t.id] }),
+    primaryKey({ columns: [t.projectId, t.id, t.occurredAt] }),
     index('events_by_fingerprint').on(t.fingerprint, t.receivedAt),
     // Only fix events are looked up by type; indexing every fault would slow ingest for nothing.
     index('events_fixes')

@@ -26,7 +26,7 @@ function columnsOf(shape: RecordsetShape): Array<{ key: string; name: string; ty
 }
 
 /**
- * A whole batch of rows as one JSON parameter, read back with `jsonb_to_recordset`: far
+ * A whole batch of rows as one JSON parameter, read back with `json_to_recordset`: far
  * cheaper than one parameter per value. Rows are keyed by the table's property names; the
  * column types come from the Drizzle table, so the SQL cannot drift from the schema.
  */
@@ -34,7 +34,7 @@ export function recordset(shape: RecordsetShape, rows: readonly object[]): SQL {
   const definition = columnsOf(shape)
     .map((c) => `${quote(c.key)} ${c.type}`)
     .join(', ');
-  return sql`jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(${sql.raw(definition)})`;
+  return sql`json_to_recordset(${JSON.stringify(rows)}::json) as x(${sql.raw(definition)})`;
 }
 
 /** `insert into <table> (<columns>) select x.<keys> from <from>` for the shape's own columns. */
