@@ -7,8 +7,9 @@ import type { CommandChannel } from './commands/channel.js';
 import type { Recommendations } from './commands/recommend.js';
 import type { Database } from './db/database.js';
 import type { DecisionLoop } from './decide/loop.js';
-import { ProblemError } from './errors.js';
+import { fromZodError, isStoreUnreachable, ProblemError, storeUnavailable } from './errors.js';
 import type { GroupCommit } from './ingest/group-commit.js';
+import type { RateLimiter } from './ingest/rate-limit.js';
 import type { LiveHub } from './live/hub.js';
 import type { Metrics } from './metrics.js';
 import { mountCommands } from './routes/commands.js';
@@ -31,6 +32,9 @@ export interface AppDeps {
   version: string;
   instance: string;
   maxInflightBytes: number;
+  limiter: RateLimiter;
+  /** Brings issue and agent figures up to date before they are read. */
+  settle(): Promise<void>;
   /** Live updates; without a hub `/ws/dashboard` is not mounted. */
   hub?: LiveHub;
   /** The decision loop, for approve and reject. */
@@ -58,24 +62,44 @@ function problem(c: Context, error: ProblemError) {
 
 /** Builds the collector's HTTP app. */
 export function createApp(deps: AppDeps): OpenAPIHono {
-  const app = new OpenAPIHono();
+  // Every route validates its query and path through its definition; a failure is a 400 naming the field.
+  const app = new OpenAPIHono({
+    defaultHook: (result) => {
+      if (!result.success) throw fromZodError(result.error, `${result.target}.`);
+    },
+  });
 
   app.onError((error, c) => {
     if (error instanceof ProblemError) return problem(c, error);
     if (error instanceof HTTPException) {
+      const detail = error.message || 'request refused';
       return problem(
         c,
-        new ProblemError(error.status, 'Request refused', error.message || 'request refused'),
+        new ProblemError({ status: error.status, title: 'Request refused', detail }),
       );
     }
+    if (isStoreUnreachable(error)) return problem(c, storeUnavailable(error));
     deps.logger.error({ err: error, path: c.req.path }, 'unexpected error');
+    deps.metrics.inc('selfheal_internal_errors_total', { path: c.req.routePath });
     return problem(
       c,
-      new ProblemError(500, 'Internal error', 'the collector failed; this is a bug'),
+      new ProblemError({
+        status: 500,
+        title: 'Internal error',
+        detail:
+          'the collector failed; this is a bug, and sending the same request again will not help',
+      }),
     );
   });
   app.notFound((c) =>
-    problem(c, new ProblemError(404, 'Not found', `no route for ${c.req.method} ${c.req.path}`)),
+    problem(
+      c,
+      new ProblemError({
+        status: 404,
+        title: 'Not found',
+        detail: `no route for ${c.req.method} ${c.req.path}`,
+      }),
+    ),
   );
 
   mountReport(app, deps);
@@ -83,6 +107,7 @@ export function createApp(deps: AppDeps): OpenAPIHono {
     db: deps.database.db,
     adminTokenHash: deps.adminTokenHash,
     startedAt: deps.startedAt,
+    settle: deps.settle,
   });
   mountHealth(app, { ...deps });
   mountCommands(app, { ...deps, db: deps.database.db, onAck: deps.loop.onAck });

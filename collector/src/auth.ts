@@ -8,6 +8,15 @@ export interface IngestVariables {
   project: Project;
 }
 
+const unauthorized = (detail: string) =>
+  new ProblemError({
+    status: 401,
+    title: 'Unauthorized',
+    detail,
+    headers: { 'WWW-Authenticate': 'Bearer realm="selfheal"' },
+  });
+const forbidden = (detail: string) => new ProblemError({ status: 403, title: 'Forbidden', detail });
+
 function bearer(header: string | undefined): string | undefined {
   const match = header?.match(/^Bearer\s+(\S+)\s*$/i);
   return match?.[1];
@@ -19,18 +28,10 @@ export function requireAdmin(tokenHash: string, allowQuery = false): MiddlewareH
     const token =
       bearer(c.req.header('authorization')) ?? (allowQuery ? c.req.query('token') : undefined);
     if (!token) {
-      throw new ProblemError(
-        401,
-        'Unauthorized',
-        'send the admin token as "Authorization: Bearer <token>"',
-        undefined,
-        {
-          'WWW-Authenticate': 'Bearer realm="selfheal"',
-        },
-      );
+      throw unauthorized('send the admin token as "Authorization: Bearer <token>"');
     }
     if (!matchesHash(token, tokenHash)) {
-      throw new ProblemError(403, 'Forbidden', 'the admin token is not valid');
+      throw forbidden('the admin token is not valid');
     }
     await next();
   };
@@ -43,18 +44,10 @@ export function requireProjectKey(
   return async (c, next) => {
     const key = bearer(c.req.header('authorization')) ?? c.req.query('key');
     if (!key) {
-      throw new ProblemError(
-        401,
-        'Unauthorized',
-        'send the project key as "Authorization: Bearer <key>" or ?key=',
-        undefined,
-        {
-          'WWW-Authenticate': 'Bearer realm="selfheal"',
-        },
-      );
+      throw unauthorized('send the project key as "Authorization: Bearer <key>" or ?key=');
     }
     const project = await projects.byKey(key);
-    if (!project) throw new ProblemError(403, 'Forbidden', 'the project key is not valid');
+    if (!project) throw forbidden('the project key is not valid');
     c.set('project', project);
     await next();
   };

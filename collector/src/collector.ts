@@ -11,12 +11,19 @@ import type { Database } from './db/database.js';
 import type { DecisionLoop } from './decide/loop.js';
 import { createActing } from './decide/loop-setup.js';
 import type { ModelPort } from './decide/types.js';
+import { createAggregator } from './ingest/aggregator.js';
 import { createGroupCommit } from './ingest/group-commit.js';
+import { createRateLimiter } from './ingest/rate-limit.js';
 import { createLiveHub } from './live/hub.js';
+import { notifyUpdates, toIssueUpdate, toReportUpdate } from './live/updates.js';
 import { createMetrics } from './metrics.js';
 import { type Credentials, ensureCredentials } from './store/credentials.js';
 import { createProjectCache } from './store/projects.js';
+import { applyRetention } from './store/retention.js';
 import { writeReports } from './store/write-reports.js';
+
+/** How often old events are dropped and the coming days' partitions made. */
+const RETENTION_INTERVAL_MS = 60 * 60_000;
 
 /** The collector's version, as `/api/health` and `/openapi.json` report it. */
 export const VERSION = '0.1.0';
@@ -51,7 +58,7 @@ export interface CollectorDeps {
   database?: Database;
   /** The model behind decisions; without one, knowledge and rules decide alone. */
   model?: ModelPort;
-  /** Where the decision loop reads the time. */
+  /** Where the decision loop and ingest read the time. */
   clock?: Clock;
 }
 
@@ -69,21 +76,45 @@ export async function createCollector(
     allowedOrigins: config.allowedOrigins,
   });
   const metrics = createMetrics();
+  const aggregator = createAggregator(db, {
+    delayMs: config.aggregateDelayMs,
+    logger,
+    async onIssues(issues, execute) {
+      const created = issues.filter((i) => i.isNew).length;
+      await notifyUpdates(
+        execute,
+        issues.map(({ issue, isNew }) => toIssueUpdate(issue, isNew)),
+      );
+      if (created > 0) metrics.inc('selfheal_issues_created_total', {}, created);
+    },
+  });
   const ingest = createGroupCommit(
     async (batch) => {
-      const result = await writeReports(db.db, batch);
-      if (result.newIssues > 0) metrics.inc('selfheal_issues_created_total', {}, result.newIssues);
+      const result = await writeReports(db, batch);
+      aggregator.poke();
       decisions.onCommitted(batch);
+      // Sent once the events are committed; a lost live update loses no data.
+      notifyUpdates(db.execute, result.stored.map(toReportUpdate)).catch((error: unknown) =>
+        logger.warn({ err: error }, 'sending live updates failed'),
+      );
       return result.acks;
     },
     {
       maxBatchEvents: config.maxBatchEvents,
       maxQueuedEvents: config.maxQueuedEvents,
-      concurrency: db.driver === 'postgres' ? 2 : 1,
+      concurrency: db.driver === 'postgres' ? config.writeConcurrency : 1,
     },
   );
   const hub = await createLiveHub(db);
-  const acting = await createActing({ config, database: db, metrics, logger, instance, ...deps });
+  const acting = await createActing({
+    config,
+    database: db,
+    metrics,
+    logger,
+    instance,
+    settle: () => aggregator.settle(),
+    ...deps,
+  });
   const { decisions } = acting;
   const app = createApp({
     ...acting.routes,
@@ -97,8 +128,25 @@ export async function createCollector(
     version: VERSION,
     instance,
     maxInflightBytes: config.maxInflightBytes,
+    limiter: createRateLimiter(config.rateLimitPerSecond, config.rateLimitBurst),
+    settle: () => aggregator.settle(),
     hub,
   });
+  // Figures a stopped collector left pending are folded now.
+  aggregator.poke();
+
+  const retain = () =>
+    applyRetention(db, config.retentionDays).then(
+      (result) => {
+        if (result.dropped.length > 0)
+          logger.info({ dropped: result.dropped }, 'old events dropped');
+      },
+      // Another collector may be doing the same pass; the next one catches up.
+      (error: unknown) => logger.warn({ err: error }, 'retention pass failed'),
+    );
+  await retain();
+  const retention = setInterval(() => void retain(), RETENTION_INTERVAL_MS);
+  retention.unref();
 
   let server: ServerType | undefined;
   let wss: WebSocketServer | undefined;
@@ -124,6 +172,7 @@ export async function createCollector(
       });
     },
     async close() {
+      clearInterval(retention);
       await hub.close();
       await acting.close();
       if (server) {
@@ -134,6 +183,8 @@ export async function createCollector(
       wss?.close();
       await ingest.drain();
       await decisions.close();
+      await aggregator.settle().catch(() => {});
+      await aggregator.close();
       await db.close();
     },
   };

@@ -20,6 +20,16 @@ export interface CollectorConfig {
   maxQueuedEvents: number;
   /** Most request-body bytes held by reports being received at once. */
   maxInflightBytes: number;
+  /** Batches written at once on Postgres (the embedded database writes one at a time). */
+  writeConcurrency: number;
+  /** Events per second each project may send to this collector; 0 means no limit. */
+  rateLimitPerSecond: number;
+  /** Events a project may send at once before the rate applies. */
+  rateLimitBurst: number;
+  /** Days of raw events (and reports) kept; issues keep their counts. */
+  retentionDays: number;
+  /** How long issue and agent figures may wait before they are folded into their rows. */
+  aggregateDelayMs: number;
   /** How the collector decides and acts on issues. */
   decisions: DecisionConfig;
 }
@@ -45,32 +55,65 @@ export interface DecisionConfig {
   decisionTtlMs: number;
 }
 
+/** The decision loop's defaults. */
+export const defaultDecisionConfig: DecisionConfig = {
+  autoApplyThreshold: 0.8,
+  autoApplyMaxRisk: 'moderate',
+  dryRun: false,
+  verifyWindowMs: 60_000,
+  llmMaxCallsPerHour: 60,
+  persistentThreshold: 5,
+  persistentWindowMs: 300_000,
+  decisionTtlMs: 1_800_000,
+};
+
+/** Every default, written once: `fromEnv` and tests start from these. */
+export const defaultConfig = {
+  port: 8787,
+  host: '127.0.0.1',
+  logLevel: 'info',
+  maxBatchEvents: 2_000,
+  maxQueuedEvents: 50_000,
+  maxInflightBytes: 64 * 1024 * 1024,
+  writeConcurrency: 4,
+  rateLimitPerSecond: 0,
+  rateLimitBurst: 10_000,
+  aggregateDelayMs: 200,
+  decisions: defaultDecisionConfig,
+  retentionDays: 14,
+} as const satisfies Partial<CollectorConfig>;
+
+const count = (fallback: number, min = 1) => z.coerce.number().int().min(min).default(fallback);
+
 const envSchema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(8787),
-  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(defaultConfig.port),
+  HOST: z.string().min(1).default(defaultConfig.host),
   DATABASE_URL: z.string().min(1).optional(),
   DATA_DIR: z.string().min(1).optional(),
   INIT_CWD: z.string().optional(),
   ADMIN_TOKEN: z.string().min(8).optional(),
   PROJECT_KEY: z.string().min(8).optional(),
   ALLOWED_ORIGINS: z.string().optional(),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  INGEST_MAX_BATCH_EVENTS: z.coerce.number().int().min(1).default(2_000),
-  INGEST_MAX_QUEUED_EVENTS: z.coerce.number().int().min(1).default(50_000),
-  INGEST_MAX_INFLIGHT_BYTES: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .default(64 * 1024 * 1024),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .default(defaultConfig.logLevel),
+  INGEST_MAX_BATCH_EVENTS: count(defaultConfig.maxBatchEvents),
+  INGEST_MAX_QUEUED_EVENTS: count(defaultConfig.maxQueuedEvents),
+  INGEST_MAX_INFLIGHT_BYTES: count(defaultConfig.maxInflightBytes),
+  INGEST_WRITE_CONCURRENCY: count(defaultConfig.writeConcurrency),
+  INGEST_RATE_LIMIT: count(defaultConfig.rateLimitPerSecond, 0),
+  INGEST_RATE_BURST: count(defaultConfig.rateLimitBurst),
+  AGGREGATE_DELAY_MS: count(defaultConfig.aggregateDelayMs, 0),
   AUTO_APPLY_THRESHOLD: z.coerce.number().min(0).max(1).default(0.8),
   AUTO_APPLY_MAX_RISK: z.enum(RISK_LEVELS).default('moderate'),
   DRY_RUN: z.enum(['true', 'false', '1', '0']).default('false'),
   VERIFY_WINDOW: z.coerce.number().min(0).default(60),
-  LLM_MAX_CALLS_PER_HOUR: z.coerce.number().int().min(0).default(60),
+  LLM_MAX_CALLS_PER_HOUR: count(60, 0),
   ESCALATION_WEBHOOK_URL: z.url().optional(),
-  PERSISTENT_THRESHOLD: z.coerce.number().int().min(1).default(5),
+  PERSISTENT_THRESHOLD: count(5),
   PERSISTENT_WINDOW: z.coerce.number().min(1).default(300),
   DECISION_TTL: z.coerce.number().min(1).default(1800),
+  RETENTION_DAYS: count(defaultConfig.retentionDays),
 });
 
 /** Reads the configuration from environment variables; throws naming each bad one. */
@@ -99,6 +142,10 @@ export function fromEnv(env: Record<string, string | undefined>): CollectorConfi
     maxBatchEvents: e.INGEST_MAX_BATCH_EVENTS,
     maxQueuedEvents: e.INGEST_MAX_QUEUED_EVENTS,
     maxInflightBytes: e.INGEST_MAX_INFLIGHT_BYTES,
+    writeConcurrency: e.INGEST_WRITE_CONCURRENCY,
+    rateLimitPerSecond: e.INGEST_RATE_LIMIT,
+    rateLimitBurst: e.INGEST_RATE_BURST,
+    aggregateDelayMs: e.AGGREGATE_DELAY_MS,
     decisions: {
       autoApplyThreshold: e.AUTO_APPLY_THRESHOLD,
       autoApplyMaxRisk: e.AUTO_APPLY_MAX_RISK,
@@ -110,28 +157,6 @@ export function fromEnv(env: Record<string, string | undefined>): CollectorConfi
       persistentWindowMs: e.PERSISTENT_WINDOW * 1000,
       decisionTtlMs: e.DECISION_TTL * 1000,
     },
+    retentionDays: e.RETENTION_DAYS,
   };
 }
-
-/** The decision loop's defaults. */
-export const defaultDecisionConfig: DecisionConfig = {
-  autoApplyThreshold: 0.8,
-  autoApplyMaxRisk: 'moderate',
-  dryRun: false,
-  verifyWindowMs: 60_000,
-  llmMaxCallsPerHour: 60,
-  persistentThreshold: 5,
-  persistentWindowMs: 300_000,
-  decisionTtlMs: 1_800_000,
-};
-
-/** Defaults for everything but where the data lives. */
-export const defaultConfig: CollectorConfig = {
-  port: 0,
-  host: '127.0.0.1',
-  logLevel: 'silent',
-  maxBatchEvents: 2_000,
-  maxQueuedEvents: 50_000,
-  maxInflightBytes: 64 * 1024 * 1024,
-  decisions: defaultDecisionConfig,
-};

@@ -22,6 +22,7 @@ const COUNTERS = {
   selfheal_llm_calls_total: 'Model calls behind decisions, by model and whether cached.',
   selfheal_llm_tokens_total: 'Model tokens spent, by model and type (prompt, completion).',
   selfheal_llm_cost_usd_total: 'Estimated model cost in US dollars, by model.',
+  selfheal_internal_errors_total: 'Requests answered 500 (a bug in the collector), by route.',
 } as const;
 /** A counter the collector keeps. */
 export type CounterName = keyof typeof COUNTERS;

@@ -4,7 +4,7 @@ import { fromZodError, ProblemError } from './errors.js';
 
 /** A problem answer with `status`; one place builds them for the decision routes. */
 export function problem(status: number, title: string, detail: string): ProblemError {
-  return new ProblemError(status, title, detail);
+  return new ProblemError({ status, title, detail });
 }
 
 /** Route hook for `app.openapi`: a failed validation is a 400 naming the field. */

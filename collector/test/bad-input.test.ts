@@ -93,6 +93,12 @@ const CASES: Array<[string, string | object, number, string]> = [
     'event.type',
   ],
   [
+    'a newer protocol version',
+    { agent: 'frontend', protocolVersion: 2, events: [event()] },
+    400,
+    'version 2',
+  ],
+  [
     'body over the size limit',
     { agent: 'frontend', events: [event({ data: { blob: 'x'.repeat(LIMITS.maxBodyBytes) } })] },
     413,

@@ -220,6 +220,31 @@ describe.each(STORES)('escalation, review and scoping on $name', ({ name, create
       },
     );
     expect(ackOther.status).toBe(404);
+    const issues = (await adminGet(suite.base, '/api/issues?limit=1000')).issues;
+    expect(issues.some((i: { fingerprint: string }) => i.fingerprint === fault.fingerprint)).toBe(
+      false,
+    );
+    const otherIssues = (await adminGet(suite.base, '/api/issues?project=other')).issues;
+    expect(otherIssues.map((i: { fingerprint: string }) => i.fingerprint)).toEqual([
+      fault.fingerprint,
+    ]);
+    const detail = await fetch(`${suite.base}/api/issues/${fault.fingerprint}`, {
+      headers: { authorization: `Bearer ${ADMIN}` },
+    });
+    expect(detail.status).toBe(404);
+    expect(
+      (await adminGet(suite.base, `/api/issues/${fault.fingerprint}?project=other`)).issue
+        .fingerprint,
+    ).toBe(fault.fingerprint);
+    const otherAgents = (await adminGet(suite.base, '/api/agents?project=other')).agents;
+    expect(otherAgents.map((a: { service: string }) => a.service)).toEqual(['billing']);
+    // This suite's default project never had a billing agent.
+    const agents = (await adminGet(suite.base, '/api/agents')).agents;
+    expect(agents.filter((a: { service: string }) => a.service === 'billing')).toEqual([]);
+    const otherStatus = await adminGet(suite.base, '/api/status?project=other');
+    expect(otherStatus.errorPatterns.map((p: { fingerprint: string }) => p.fingerprint)).toEqual([
+      fault.fingerprint,
+    ]);
     const status = await adminGet(suite.base, '/api/status?project=other');
     expect(status.recentDecisions.every((d: { project: string }) => d.project === 'other')).toBe(
       true,

@@ -73,6 +73,8 @@ export async function startCollector(
   const collector = await createCollector(
     {
       ...defaultConfig,
+      port: 0,
+      logLevel: 'silent',
       adminToken: ADMIN,
       projectKey: KEY,
       ...target.config(),

@@ -1,3 +1,4 @@
+import { issueDetailSchema, issueListSchema, statusSchema } from '@selfheal/shared/protocol';
 import { describe, expect, it } from 'vitest';
 import {
   ADMIN,
@@ -8,6 +9,12 @@ import {
   STORES,
   startCollector,
 } from './harness.js';
+
+/** Random lower-case letters: text the fingerprint keeps as it is. */
+const word = () =>
+  Array.from({ length: 12 }, () => String.fromCharCode(97 + Math.floor(Math.random() * 26))).join(
+    '',
+  );
 
 describe.each(STORES)('ingest and storage on $name', ({ create }) => {
   const suite = collectorPerSuite(create);
@@ -110,21 +117,47 @@ describe.each(STORES)('ingest and storage on $name', ({ create }) => {
     expect(after.issue.count).toBe(issue.count + 1);
   });
 
-  it('scrubs secrets before storing them', async () => {
+  it('scrubs secrets from the stored message, stack, url, data and event detail', async () => {
     const res = await report(suite.base, {
       agent: 'frontend',
       events: [
         event({
           message: 'login failed for alice@example.com with Bearer abc.def.ghi123456789',
-          stack: undefined,
+          stack:
+            'Error: login failed for alice@example.com\n    at login (https://app.example.com/a.js?token=s3cr3t-t0ken:1:2)',
+          url: 'https://app.example.com/login?password=hunter2&next=/home',
+          data: { password: 'hunter2', note: 'card 4111 1111 1111 1111', nested: { apiKey: 'k' } },
         }),
       ],
     });
     expect(res.status).toBe(202);
-    const { issues } = await adminGet(suite.base, '/api/issues?limit=1000');
-    const issue = issues.find((i: { title: string }) => i.title.startsWith('login failed'));
+    const { issues } = issueListSchema.parse(await adminGet(suite.base, '/api/issues?limit=1000'));
+    const issue = issues.find((i) => i.title.startsWith('login failed'));
+    if (!issue) throw new Error('the issue was not stored');
     expect(issue.title).not.toContain('alice@example.com');
     expect(issue.title).not.toContain('abc.def.ghi123456789');
+    const detail = issueDetailSchema.parse(
+      await adminGet(suite.base, `/api/issues/${issue.fingerprint}`),
+    );
+    const stored = detail.events[0];
+    if (!stored) throw new Error('the event was not stored');
+    const text = JSON.stringify(stored);
+    for (const secret of ['alice@example.com', 'abc.def.ghi123456789', 's3cr3t-t0ken', 'hunter2']) {
+      expect(text).not.toContain(secret);
+    }
+    expect(text).not.toContain('4111 1111 1111 1111');
+    expect(stored.stack).toContain('[email]');
+    expect(stored.url).toContain('password=[secret]');
+    expect(stored.data).toMatchObject({ password: '[Filtered]', nested: { apiKey: '[Filtered]' } });
+    expect(stored.data?.note).toContain('[card]');
+  });
+
+  it('lets a kind the agent sent decide the severity', async () => {
+    const sent = event({ kind: 'db_down', message: 'boom', stack: undefined });
+    expect((await report(suite.base, { agent: 'backend', events: [sent] })).status).toBe(202);
+    const { issues } = await adminGet(suite.base, '/api/issues?limit=1000');
+    const issue = issues.find((i: { title: string }) => i.title === 'boom');
+    expect(issue).toMatchObject({ kind: 'db_down', severity: 'critical' });
   });
 
   it('reports agents, health and fixes in the status figures', async () => {
@@ -162,6 +195,16 @@ describe.each(STORES)('ingest and storage on $name', ({ create }) => {
     await suite.collector.decisions.idle();
     await suite.collector.decisions.sweep();
     const status = await adminGet(suite.base, '/api/status');
+    statusSchema.parse(status);
+    const { issues } = await adminGet(suite.base, '/api/issues?limit=1000');
+    const failing = issues.find((i: { title: string }) => i.title === 'db check failed');
+    expect(failing).toMatchObject({
+      type: 'health_check',
+      kind: 'db_down',
+      severity: 'critical',
+      count: 1,
+      service: 'payments',
+    });
     // The reported failure is settled at once; the reported success waits out its verification window.
     expect(status.totalFixes).toBe(1);
     expect(status.fixSuccessRate).toBe(0);
@@ -200,18 +243,35 @@ describe.each(STORES)('ingest and storage on $name', ({ create }) => {
     expect(later.servicesHealthy).toBe(healthyBefore + 1);
   });
 
-  it('exposes what it counted in the Prometheus text format', async () => {
-    const res = await fetch(`${suite.base}/metrics`, {
-      headers: { authorization: `Bearer ${ADMIN}` },
-    });
-    expect(res.headers.get('content-type')).toContain('text/plain');
-    const text = await res.text();
-    expect(text).toMatch(/^selfheal_events_ingested_total\{agent="frontend"\} [1-9]\d*$/m);
-    expect(text).toMatch(/^selfheal_events_duplicate_total [1-9]\d*$/m);
-    expect(text).toMatch(/^selfheal_reports_total\{agent="backend"\} [1-9]\d*$/m);
-    expect(text).toMatch(/^selfheal_issues_created_total [1-9]\d*$/m);
-    expect(text).toMatch(/^selfheal_ingest_duration_seconds_count [1-9]\d*$/m);
-    expect(text).toMatch(/^selfheal_issues [1-9]\d*$/m);
+  it('exposes exactly what it counted in the Prometheus text format', async () => {
+    const metrics = async () => {
+      const res = await fetch(`${suite.base}/metrics`, {
+        headers: { authorization: `Bearer ${ADMIN}` },
+      });
+      expect(res.headers.get('content-type')).toContain('text/plain');
+      const text = await res.text();
+      return (series: string) => {
+        const escaped = series.replace(/[{}"]/g, (c) => `\\${c}`);
+        return Number(text.match(new RegExp(`^${escaped} (\\d+)$`, 'm'))?.[1] ?? 0);
+      };
+    };
+    const before = await metrics();
+    const fresh = event({ message: `metrics probe ${word()}` });
+    const sent = [fresh, event({ message: `metrics probe ${word()}` })];
+    await report(suite.base, { agent: 'frontend', events: sent });
+    await report(suite.base, { agent: 'frontend', events: [fresh] });
+    const backend = event({ message: `metrics probe ${word()}` });
+    await report(suite.base, { agent: 'backend', service: 'm', events: [backend] });
+    const after = await metrics();
+    const delta = (series: string) => after(series) - before(series);
+    expect(delta('selfheal_events_ingested_total{agent="frontend"}')).toBe(2);
+    expect(delta('selfheal_events_ingested_total{agent="backend"}')).toBe(1);
+    expect(delta('selfheal_events_duplicate_total')).toBe(1);
+    expect(delta('selfheal_reports_total{agent="frontend"}')).toBe(2);
+    expect(delta('selfheal_reports_total{agent="backend"}')).toBe(1);
+    expect(delta('selfheal_issues_created_total')).toBe(3);
+    expect(delta('selfheal_ingest_duration_seconds_count')).toBe(3);
+    expect(delta('selfheal_issues')).toBe(3);
   });
 
   it('documents every route in its OpenAPI document', async () => {

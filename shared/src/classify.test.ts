@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type ClassifyInput, classify } from './classify.js';
-import type { ErrorKind, Severity } from './taxonomy.js';
+import { classify } from './classify.js';
+import type { ErrorKind, EventFacts, Severity } from './taxonomy.js';
 
 describe('classify error messages', () => {
   it.each<[string, ErrorKind]>([
@@ -118,7 +118,7 @@ describe('classify error messages', () => {
 });
 
 describe('classify error fallbacks', () => {
-  it.each<[ClassifyInput, ErrorKind]>([
+  it.each<[EventFacts, ErrorKind]>([
     [{ type: 'error', message: 'boom', data: { name: 'TypeError' } }, 'type_error'],
     [{ type: 'error', message: 'oops', data: { name: 'ReferenceError' } }, 'reference_error'],
     [{ type: 'error', message: 'Custom failure', data: { name: 'SyntaxError' } }, 'syntax_error'],
@@ -147,7 +147,7 @@ describe('classify error fallbacks', () => {
 });
 
 describe('classify by event type', () => {
-  it.each<[ClassifyInput, ErrorKind, Severity]>([
+  it.each<[EventFacts, ErrorKind, Severity]>([
     [{ type: 'network', data: { method: 'GET', status: 503 } }, 'api_down', 'critical'],
     [{ type: 'network', data: { status: 500 } }, 'api_down', 'critical'],
     [{ type: 'network', data: { status: '502' } }, 'api_down', 'critical'],

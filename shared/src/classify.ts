@@ -5,16 +5,13 @@ import {
   KIND_SEVERITY,
   PERFORMANCE_METRICS,
 } from './classify-patterns.js';
-import type { ErrorKind, EventType, Severity } from './taxonomy.js';
+import { memoize } from './memo.js';
+import type { ErrorKind, EventFacts, Severity } from './taxonomy.js';
 
-/** What `classify` reads from an event. */
-export type ClassifyInput = {
-  type: EventType;
-  message?: string;
-  stack?: string;
-  url?: string;
-  data?: Record<string, unknown>;
-};
+/** The severity a kind has unless an agent says otherwise. */
+export function severityOf(kind: ErrorKind): Severity {
+  return KIND_SEVERITY[kind];
+}
 
 /** Where an event sits in the taxonomy and how bad it is. */
 export type Classification = { kind: ErrorKind; severity: Severity };
@@ -27,7 +24,7 @@ const UNKNOWN: Classification = { kind: 'unknown', severity: 'low' };
 const CONNECTION_KINDS: readonly ErrorKind[] = ['api_down', 'db_down', 'cache_down'];
 
 /** The kind and default severity of an event, from its type, data and message text. */
-export function classify(input: ClassifyInput): Classification {
+export function classify(input: EventFacts): Classification {
   const data = input.data ?? {};
   switch (input.type) {
     case 'error':
@@ -51,7 +48,7 @@ function of(kind: ErrorKind): Classification {
   return { kind, severity: KIND_SEVERITY[kind] };
 }
 
-function classifyError(input: ClassifyInput, data: Record<string, unknown>): ErrorKind {
+function classifyError(input: EventFacts, data: Record<string, unknown>): ErrorKind {
   const text = textOf(input, data);
   const matched = matchText(text);
   if (matched) return matched;
@@ -59,7 +56,7 @@ function classifyError(input: ClassifyInput, data: Record<string, unknown>): Err
   return (name && Object.hasOwn(ERROR_NAMES, name) && ERROR_NAMES[name]) || 'unknown';
 }
 
-function classifyNetwork(input: ClassifyInput, data: Record<string, unknown>): Classification {
+function classifyNetwork(input: EventFacts, data: Record<string, unknown>): Classification {
   const status = Number(data.status);
   if (status >= 500) return of('api_down');
   if (status === 404 || status === 410) return of('file_not_found');
@@ -71,14 +68,14 @@ function classifyNetwork(input: ClassifyInput, data: Record<string, unknown>): C
   return UNKNOWN;
 }
 
-function matchText(text: string): ErrorKind | undefined {
+const matchText = memoize((text: string): ErrorKind | undefined => {
   if (!text) return undefined;
   for (const [pattern, kind] of ERROR_PATTERNS) if (pattern.test(text)) return kind;
   return undefined;
-}
+});
 
 /** The error name, message, `data.errorText` and the non-frame lines of the stack, one per line. */
-function textOf(input: ClassifyInput, data: Record<string, unknown>): string {
+function textOf(input: EventFacts, data: Record<string, unknown>): string {
   const parts: string[] = [];
   if (typeof data.name === 'string') parts.push(data.name);
   if (input.message) parts.push(input.message);

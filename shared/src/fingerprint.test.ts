@@ -1,16 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import {
-  type FingerprintInput,
-  fingerprint,
-  normalizeMessage,
-  normalizeUrl,
-  topFrame,
-} from './fingerprint.js';
+import { fingerprint, normalizeMessage, normalizeUrl, topFrame } from './fingerprint.js';
+import type { EventFacts } from './taxonomy.js';
 
 const chromeStack = (file: string, fn = 'handleClick', line = 42) =>
   `TypeError: boom\n    at ${fn} (${file}:${line}:17)\n    at HTMLButtonElement.dispatch (https://app.example.com/vendor.js:1:9000)`;
 
-const error = (message: string, stack?: string): FingerprintInput => ({
+const error = (message: string, stack?: string): EventFacts => ({
   type: 'error',
   kind: 'type_error',
   message,
@@ -18,7 +13,7 @@ const error = (message: string, stack?: string): FingerprintInput => ({
 });
 
 describe('fingerprint is stable across', () => {
-  it.each<[string, FingerprintInput, FingerprintInput]>([
+  it.each<[string, EventFacts, EventFacts]>([
     ['numeric ids', error('Order 1234 not found'), error('Order 98765 not found')],
     [
       'uuids',
@@ -195,7 +190,7 @@ describe('fingerprint is stable across', () => {
 });
 
 describe('fingerprint differs for', () => {
-  it.each<[string, FingerprintInput, FingerprintInput]>([
+  it.each<[string, EventFacts, EventFacts]>([
     ['different messages', error('Cart is empty'), error('Cart is locked')],
     [
       'different properties read',
@@ -306,7 +301,7 @@ describe('fingerprint differs for', () => {
 });
 
 describe('fingerprint', () => {
-  it.each<FingerprintInput>([
+  it.each<EventFacts>([
     { type: 'error' },
     { type: 'error', message: 'x'.repeat(20_000), stack: 'at '.repeat(30_000) },
     { type: 'network', data: { status: { nested: true }, method: 42 } },

@@ -1,14 +1,5 @@
-import type { ErrorKind, EventType } from './taxonomy.js';
-
-/** What `fingerprint` reads from an event. */
-export type FingerprintInput = {
-  type: EventType;
-  kind?: ErrorKind;
-  message?: string;
-  stack?: string;
-  url?: string;
-  data?: Record<string, unknown>;
-};
+import { memoize } from './memo.js';
+import type { EventFacts } from './taxonomy.js';
 
 const MAX_MESSAGE = 2048;
 const MAX_NORMALIZED = 512;
@@ -56,7 +47,7 @@ const SKIPPED_FILE =
   /^(?:node:|internal\/|native$|<anonymous>$|\[native code\]$)|\/@selfheal\/|^(?:chrome|moz|safari(?:-web)?)-extension:/i;
 
 /** A 16-hex-char hash that groups events describing the same fault at the same place. */
-export function fingerprint(input: FingerprintInput): string {
+export function fingerprint(input: EventFacts): string {
   return hash64([input.type, input.kind ?? '', ...identity(input)].join('\u001f'));
 }
 
@@ -207,9 +198,12 @@ function hash64(text: string): string {
   return (h2 >>> 0).toString(16).padStart(8, '0') + (h1 >>> 0).toString(16).padStart(8, '0');
 }
 
-function identity(input: FingerprintInput): string[] {
+const normalizedMessage = memoize(normalizeMessage);
+const cachedTopFrame = memoize(topFrame, 1_000, 16_384);
+
+function identity(input: EventFacts): string[] {
   const data = input.data ?? {};
-  const message = normalizeMessage(input.message ?? '');
+  const message = normalizedMessage(input.message ?? '');
   switch (input.type) {
     case 'error':
       return [message || asString(data.name), errorLocation(input.stack, data)];
@@ -238,7 +232,7 @@ function identity(input: FingerprintInput): string[] {
 }
 
 function errorLocation(stack: string | undefined, data: Record<string, unknown>): string {
-  const frame = stack ? topFrame(stack) : undefined;
+  const frame = stack ? cachedTopFrame(stack) : undefined;
   if (frame) return frame;
   const file = asString(data.filename);
   return file ? `${normalizeUrl(file)}:${asString(data.lineno)}` : '';

@@ -82,10 +82,19 @@ export function scrubUrl(url: string): string {
   return apply(url, URL_RULES);
 }
 
-/** A deep copy with every string scrubbed and the values of sensitive-looking keys filtered. */
-export function scrubData(value: unknown, depth = DEFAULT_DEPTH): unknown {
-  return copy(value, depth, new Set());
+/**
+ * A deep copy with every string scrubbed and the values of sensitive-looking keys filtered.
+ * `clean`, when given, is applied to every string and key first, in the same pass.
+ */
+export function scrubData(
+  value: unknown,
+  depth = DEFAULT_DEPTH,
+  clean: (text: string) => string = same,
+): unknown {
+  return copy(value, depth, new Set(), clean);
 }
+
+const same = (text: string) => text;
 
 function apply(text: string, rules: readonly Rule[]): string {
   let result = text;
@@ -113,8 +122,13 @@ function isCardNumber(candidate: string): boolean {
   return sum % 10 === 0;
 }
 
-function copy(value: unknown, depth: number, ancestors: Set<object>): unknown {
-  if (typeof value === 'string') return scrub(value);
+function copy(
+  value: unknown,
+  depth: number,
+  ancestors: Set<object>,
+  clean: (text: string) => string,
+): unknown {
+  if (typeof value === 'string') return scrub(clean(value));
   if (typeof value === 'function' || typeof value === 'symbol') return undefined;
   // JSON.stringify throws on a bigint, and the copy is bound for the wire.
   if (typeof value === 'bigint') return value.toString();
@@ -124,7 +138,7 @@ function copy(value: unknown, depth: number, ancestors: Set<object>): unknown {
   ancestors.add(value);
   try {
     if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString();
-    if (Array.isArray(value)) return value.map((item) => copy(item, depth - 1, ancestors));
+    if (Array.isArray(value)) return value.map((item) => copy(item, depth - 1, ancestors, clean));
     // An error's name, message and stack are not own enumerable keys; its `code` or `port` are.
     const source: Record<string, unknown> =
       value instanceof Error
@@ -134,9 +148,9 @@ function copy(value: unknown, depth: number, ancestors: Set<object>): unknown {
     for (const key of Object.keys(source)) {
       const copied = SENSITIVE_KEY.test(key)
         ? FILTERED
-        : copyProperty(source, key, depth - 1, ancestors);
+        : copyProperty(source, key, depth - 1, ancestors, clean);
       // Plain assignment of a `__proto__` key would swap the copy's prototype instead.
-      Object.defineProperty(result, key, {
+      Object.defineProperty(result, clean(key), {
         value: copied,
         enumerable: true,
         writable: true,
@@ -157,9 +171,10 @@ function copyProperty(
   key: string,
   depth: number,
   ancestors: Set<object>,
+  clean: (text: string) => string,
 ): unknown {
   try {
-    return copy(source[key], depth, ancestors);
+    return copy(source[key], depth, ancestors, clean);
   } catch {
     // Only this key is lost when its getter throws; its siblings are still copied.
     return '[Unreadable]';

@@ -12,15 +12,16 @@ export const EVENT_TYPES = [
 /** One kind of event an agent sends. */
 export type EventType = (typeof EVENT_TYPES)[number];
 
-/** Event types that describe a fault and are grouped into issues. */
-export const FAULT_EVENT_TYPES: readonly EventType[] = [
-  'error',
-  'network',
-  'resource',
-  'ui',
-  'performance',
-  'health_check',
-];
+/** Event types that report a fix an agent tried and how it went. */
+export const FIX_EVENT_TYPES = [
+  'fix_attempt',
+  'fix_outcome',
+] as const satisfies readonly EventType[];
+
+/** Event types that describe a fault and are grouped into issues: every type but the fix ones. */
+export const FAULT_EVENT_TYPES: readonly EventType[] = EVENT_TYPES.filter(
+  (type) => !(FIX_EVENT_TYPES as readonly EventType[]).includes(type),
+);
 
 /** The error taxonomy: what kind of fault an event is. */
 export const ERROR_KINDS = [
@@ -48,6 +49,16 @@ export type ErrorKind = (typeof ERROR_KINDS)[number];
 export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
 /** How bad a fault is. */
 export type Severity = (typeof SEVERITIES)[number];
+
+/** What `classify` and `fingerprint` read from an event. */
+export type EventFacts = {
+  type: EventType;
+  kind?: ErrorKind;
+  message?: string;
+  stack?: string;
+  url?: string;
+  data?: Record<string, unknown>;
+};
 
 /** True when `value` is one of the taxonomy's kinds. */
 export function isErrorKind(value: unknown): value is ErrorKind {

@@ -2,55 +2,80 @@ import type { Command } from '@selfheal/shared/protocol';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/database.js';
 import type { IngestReport } from '../ingest/normalize.js';
-import { pageCommandFingerprints, pageCommandsFor, toCommand } from './store.js';
+import { type CommandRow, markDelivered, openPageCommands, toCommand } from './store.js';
 
-/** How stale the list of fingerprints with page commands may be (another collector's commands). */
+/** How stale the open page commands may be (another collector's commands, finished ones). */
 const REFRESH_MS = 1_000;
+/** Most commands handed back with one report. */
+const MAX_PER_REPORT = 20;
 
 /** Finds the page commands (recommendations) for a report's fingerprints. */
 export interface Recommendations {
-  /** The commands for `report`'s fingerprints; a set lookup when there are none. */
-  forReport(report: IngestReport): Promise<Command[]>;
-  /** Tells the cache a page command was just stored here. */
-  added(project: string, fingerprint: string): void;
+  /** The open commands for `report`'s fingerprints, from memory: a report never waits on the store. */
+  forReport(report: IngestReport): Command[];
+  /** Adds a page command this collector just stored. */
+  added(row: CommandRow): void;
 }
 
 const keyOf = (project: string, fingerprint: string) => `${project}\u0000${fingerprint}`;
 
-/** Creates the recommendations lookup; the store is read only when a fingerprint may match. */
+/**
+ * Keeps the open page commands in memory, reloaded at most every second when reports come in.
+ * Deliveries are recorded in one update per reload instead of one write per report, so many
+ * pages reporting the same fault never queue on the same command rows.
+ */
 export function createRecommendations(db: Db, clock: Clock): Recommendations {
-  let known = new Set<string>();
+  let open = new Map<string, CommandRow[]>();
   let loadedAt = 0;
-  let loading: Promise<void> | undefined;
+  let loading = false;
+  let handedOut = new Set<string>();
+
+  const index = (rows: CommandRow[]) => {
+    const map = new Map<string, CommandRow[]>();
+    for (const row of rows) {
+      const key = keyOf(row.projectId, row.fingerprint);
+      map.set(key, [...(map.get(key) ?? []), row]);
+    }
+    return map;
+  };
   const refresh = () => {
-    loading ??= pageCommandFingerprints(db, clock.now())
-      .then((set) => {
-        known = set;
-        loadedAt = Date.now();
+    loadedAt = Date.now();
+    if (loading) return;
+    const delivered = [...handedOut];
+    handedOut = new Set();
+    loading = true;
+    markDelivered(db, delivered, clock.now())
+      .then(() => openPageCommands(db, clock.now()))
+      .then((rows) => {
+        open = index(rows);
       })
       .catch(() => {})
       .finally(() => {
-        loading = undefined;
+        loading = false;
       });
-    return loading;
   };
   return {
-    async forReport(report) {
-      // Never wait for the refresh: a report is answered with what is known now.
-      if (Date.now() - loadedAt > REFRESH_MS) void refresh();
-      const fingerprints = [
-        ...new Set(report.events.filter((e) => e.grouped).map((e) => e.fingerprint)),
-      ].filter((f) => known.has(keyOf(report.projectId, f)));
-      if (fingerprints.length === 0) return [];
-      try {
-        const rows = await pageCommandsFor(db, report.projectId, fingerprints, clock.now());
-        return rows.map(toCommand);
-      } catch {
-        return [];
+    forReport(report) {
+      if (Date.now() - loadedAt > REFRESH_MS) refresh();
+      if (open.size === 0) return [];
+      const now = clock.now();
+      const found: Command[] = [];
+      const seen = new Set<string>();
+      for (const event of report.events) {
+        const key = keyOf(report.projectId, event.fingerprint);
+        if (!event.grouped || seen.has(key)) continue;
+        seen.add(key);
+        for (const row of open.get(key) ?? []) {
+          if (row.expiresAt.getTime() <= now || found.length >= MAX_PER_REPORT) continue;
+          found.push(toCommand(row));
+          handedOut.add(row.id);
+        }
       }
+      return found;
     },
-    added(project, fingerprint) {
-      known.add(keyOf(project, fingerprint));
+    added(row) {
+      const key = keyOf(row.projectId, row.fingerprint);
+      open.set(key, [...(open.get(key) ?? []), row]);
     },
   };
 }

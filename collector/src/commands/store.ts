@@ -125,38 +125,10 @@ export async function acknowledgeCommand(
   return row ? { row, changed: false } : undefined;
 }
 
-/** The page commands (recommendations) waiting for any of `fingerprints` in `project`. */
-export async function pageCommandsFor(
-  db: Db,
-  project: string,
-  fingerprints: string[],
-  now: number,
-): Promise<CommandRow[]> {
-  if (fingerprints.length === 0) return [];
-  const rows = await db
-    .update(commands)
-    .set({
-      status: 'delivered',
-      deliveries: sql`${commands.deliveries} + 1`,
-      deliveredAt: new Date(now),
-    })
-    .where(
-      and(
-        eq(commands.projectId, project),
-        eq(commands.target, 'page'),
-        inArray(commands.fingerprint, fingerprints),
-        inArray(commands.status, WAITING),
-        gt(commands.expiresAt, new Date(now)),
-      ),
-    )
-    .returning();
-  return rows.slice(0, MAX_BATCH);
-}
-
-/** Fingerprints with a page command waiting, per project: what the report route checks first. */
-export async function pageCommandFingerprints(db: Db, now: number): Promise<Set<string>> {
-  const rows = await db
-    .selectDistinct({ project: commands.projectId, fingerprint: commands.fingerprint })
+/** Every open page command (recommendation), oldest first, up to `limit`. */
+export async function openPageCommands(db: Db, now: number, limit = 5_000): Promise<CommandRow[]> {
+  return db
+    .select()
     .from(commands)
     .where(
       and(
@@ -164,8 +136,22 @@ export async function pageCommandFingerprints(db: Db, now: number): Promise<Set<
         inArray(commands.status, WAITING),
         gt(commands.expiresAt, new Date(now)),
       ),
-    );
-  return new Set(rows.map((r) => `${r.project}\u0000${r.fingerprint}`));
+    )
+    .orderBy(commands.issuedAt)
+    .limit(limit);
+}
+
+/** Records that the page commands `ids` were handed to page agents (once per call). */
+export async function markDelivered(db: Db, ids: string[], now: number): Promise<void> {
+  if (ids.length === 0) return;
+  await db
+    .update(commands)
+    .set({
+      status: 'delivered',
+      deliveries: sql`${commands.deliveries} + 1`,
+      deliveredAt: new Date(now),
+    })
+    .where(and(inArray(commands.id, ids), inArray(commands.status, WAITING)));
 }
 
 /** Marks commands past their expiry as expired; returns them. */

@@ -1,5 +1,8 @@
+import { type ErrorKind, type EventType, FIX_EVENT_TYPES, type Severity } from '@selfheal/shared';
+import type { AgentType } from '@selfheal/shared/protocol';
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   boolean,
   index,
   integer,
@@ -11,6 +14,12 @@ import {
 } from 'drizzle-orm/pg-core';
 
 const time = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+const eventType = () => text('type').$type<EventType>().notNull();
+const kind = () => text('kind').$type<ErrorKind>().notNull();
+const severity = () => text('severity').$type<Severity>().notNull();
+const agentType = () => text('agent').$type<AgentType>().notNull();
+/** Insertion order of a pending row, so the aggregator can take the oldest first. */
+const seq = () => bigint('seq', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity();
 
 /** A project: one key for ingest, the origins its browsers may send from. */
 export const projects = pgTable('projects', {
@@ -33,7 +42,7 @@ export const reports = pgTable(
   {
     id: text('id').primaryKey(),
     projectId: text('project_id').notNull(),
-    agent: text('agent').notNull(),
+    agent: agentType(),
     service: text('service'),
     sessionId: text('session_id'),
     hostname: text('hostname'),
@@ -47,33 +56,38 @@ export const reports = pgTable(
   (t) => [index('reports_recent').on(t.receivedAt)],
 );
 
-/** Every event, once: the client's id is unique per project. */
+/**
+ * Every event, once: a client's id is unique per project and time. On disk the table is
+ * partitioned by day of `occurred_at` (see the migration and `store/retention.ts`), so old
+ * days are dropped whole; the key holds the partition column, and a resent event carries its
+ * original time, so it meets its first copy in the same partition.
+ */
 export const events = pgTable(
   'events',
   {
     projectId: text('project_id').notNull(),
     id: text('id').notNull(),
     reportId: text('report_id').notNull(),
-    type: text('type').notNull(),
-    kind: text('kind').notNull(),
-    severity: text('severity').notNull(),
+    type: eventType(),
+    kind: kind(),
+    severity: severity(),
     fingerprint: text('fingerprint').notNull(),
     message: text('message'),
     stack: text('stack'),
     url: text('url'),
     data: jsonb('data').$type<Record<string, unknown>>(),
-    agent: text('agent').notNull(),
+    agent: agentType(),
     service: text('service'),
     occurredAt: time('occurred_at').notNull(),
     receivedAt: time('received_at').notNull(),
   },
   (t) => [
-    primaryKey({ columns: [t.projectId, t.id] }),
+    primaryKey({ columns: [t.projectId, t.id, t.occurredAt] }),
     index('events_by_fingerprint').on(t.fingerprint, t.receivedAt),
     // Only fix events are looked up by type; indexing every fault would slow ingest for nothing.
     index('events_fixes')
       .on(t.type, t.receivedAt)
-      .where(sql`${t.type} in ('fix_attempt', 'fix_outcome')`),
+      .where(sql`${t.type} in (${sql.raw(FIX_EVENT_TYPES.map((type) => `'${type}'`).join(', '))})`),
   ],
 );
 
@@ -83,9 +97,9 @@ export const issues = pgTable(
   {
     projectId: text('project_id').notNull(),
     fingerprint: text('fingerprint').notNull(),
-    type: text('type').notNull(),
-    kind: text('kind').notNull(),
-    severity: text('severity').notNull(),
+    type: eventType(),
+    kind: kind(),
+    severity: severity(),
     title: text('title').notNull(),
     count: integer('count').notNull(),
     service: text('service'),
@@ -106,7 +120,7 @@ export const agents = pgTable(
   {
     projectId: text('project_id').notNull(),
     id: text('id').notNull(),
-    agent: text('agent').notNull(),
+    agent: agentType(),
     service: text('service'),
     sessionId: text('session_id'),
     hostname: text('hostname'),
@@ -121,5 +135,39 @@ export const agents = pgTable(
     index('agents_by_last_seen').on(t.lastSeen),
   ],
 );
+
+/**
+ * Issue counts stored with their events but not yet added to `issues`. Ingest only inserts
+ * here, so concurrent writers never wait on a hot issue row; the aggregator folds these rows
+ * into `issues` and deletes them in one transaction, so every event is counted exactly once.
+ */
+export const issueDeltas = pgTable('issue_deltas', {
+  seq: seq(),
+  projectId: text('project_id').notNull(),
+  fingerprint: text('fingerprint').notNull(),
+  type: eventType(),
+  kind: kind(),
+  severity: severity(),
+  title: text('title').notNull(),
+  service: text('service'),
+  url: text('url'),
+  count: integer('count').notNull(),
+  seenAt: time('seen_at').notNull(),
+});
+
+/** Agent sightings not yet folded into `agents`, for the same reason as `issue_deltas`. */
+export const agentDeltas = pgTable('agent_deltas', {
+  seq: seq(),
+  projectId: text('project_id').notNull(),
+  id: text('id').notNull(),
+  agent: agentType(),
+  service: text('service'),
+  sessionId: text('session_id'),
+  hostname: text('hostname'),
+  region: text('region'),
+  healthy: boolean('healthy'),
+  reports: integer('reports').notNull(),
+  seenAt: time('seen_at').notNull(),
+});
 
 export * from './schema-decisions.js';

@@ -38,8 +38,10 @@ export interface LoopContext {
   logger: Logger;
   /** This collector's id, for claims. */
   instance: string;
-  /** Called after a page command is stored, so the report route knows to look. */
-  onPageCommand(project: string, fingerprint: string): void;
+  /** Folds pending issue figures into their rows, so the loop reads the issues it is handed. */
+  settle(): Promise<void>;
+  /** Called after a page command is stored, so the report route hands it out at once. */
+  onPageCommand(row: CommandRow): void;
 }
 
 /** The live update of a decision. */
@@ -86,7 +88,7 @@ export function afterDispatch(ctx: LoopContext, commands: CommandRow[]): void {
     if (command.target === 'service' && command.service) {
       ctx.channel.wake(command.projectId, command.service);
     } else if (command.target === 'page') {
-      ctx.onPageCommand(command.projectId, command.fingerprint);
+      ctx.onPageCommand(command);
     }
   }
 }

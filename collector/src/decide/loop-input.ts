@@ -1,7 +1,14 @@
 import { type ErrorKind, isErrorKind, isSeverity, type Severity } from '@selfheal/shared';
-import { and, desc, eq, gt, ne, sql, sum } from 'drizzle-orm';
+import { and, desc, eq, gt, gte, inArray, ne, sql, sum } from 'drizzle-orm';
 import type { Db } from '../db/database.js';
-import { agents, events, issues, reports } from '../db/schema.js';
+import {
+  agents,
+  decisions,
+  events,
+  issues,
+  OPEN_DECISION_STATUSES,
+  reports,
+} from '../db/schema.js';
 import type { DecisionInput, DecisionTrigger } from './types.js';
 
 /** A fault the ingest just stored, as the decision loop first sees it. */
@@ -133,3 +140,59 @@ export async function buildInput(
     },
   };
 }
+
+/**
+ * Drops, in two queries per project (and one fold of pending issue figures), the candidates that cannot need a decision now: those with
+ * an open decision, and those that are neither urgent nor counted often enough yet to be
+ * persistent. The few left are looked at one by one.
+ */
+export async function screen(
+  db: Db,
+  batch: Candidate[],
+  persistentThreshold: number,
+  settle: () => Promise<void>,
+): Promise<Candidate[]> {
+  const byProject = new Map<string, Candidate[]>();
+  for (const candidate of batch) {
+    const list = byProject.get(candidate.project) ?? [];
+    list.push(candidate);
+    byProject.set(candidate.project, list);
+  }
+  const kept: Candidate[] = [];
+  for (const [project, list] of byProject) {
+    const fingerprints = list.map((c) => c.fingerprint);
+    const open = await db
+      .select({ fingerprint: decisions.fingerprint })
+      .from(decisions)
+      .where(
+        and(
+          eq(decisions.projectId, project),
+          inArray(decisions.fingerprint, fingerprints),
+          inArray(decisions.status, [...OPEN_DECISION_STATUSES]),
+        ),
+      );
+    const decided = new Set(open.map((r) => r.fingerprint));
+    const waiting = list.filter((c) => !decided.has(c.fingerprint));
+    if (waiting.length === 0) continue;
+    // Issue figures are folded in the background: bring them up to date before reading them.
+    await settle();
+    const calm = waiting.filter((c) => !urgent(c)).map((c) => c.fingerprint);
+    const counted = calm.length
+      ? await db
+          .select({ fingerprint: issues.fingerprint })
+          .from(issues)
+          .where(
+            and(
+              eq(issues.projectId, project),
+              inArray(issues.fingerprint, calm),
+              gte(issues.count, persistentThreshold),
+            ),
+          )
+      : [];
+    const often = new Set(counted.map((r) => r.fingerprint));
+    kept.push(...waiting.filter((c) => urgent(c) || often.has(c.fingerprint)));
+  }
+  return kept;
+}
+
+const urgent = (c: Candidate) => Boolean(c.trigger) || c.severity === 'critical' || c.degraded;

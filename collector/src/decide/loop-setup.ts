@@ -36,6 +36,8 @@ export async function createActing(deps: {
   instance: string;
   model?: ModelPort;
   clock?: Clock;
+  /** Brings issue figures up to date (they are folded in the background). */
+  settle(): Promise<void>;
 }): Promise<Acting> {
   const clock = deps.clock ?? systemClock;
   const db = deps.database.db;
@@ -67,7 +69,8 @@ export async function createActing(deps: {
       metrics: deps.metrics,
       logger: deps.logger,
       instance: deps.instance,
-      onPageCommand: (project, fingerprint) => recommendations.added(project, fingerprint),
+      settle: deps.settle,
+      onPageCommand: (row) => recommendations.added(row),
     },
     model,
   );

@@ -8,7 +8,7 @@ import { settleDue } from '../learn/verify.js';
 import { publish } from '../live/publish.js';
 import { decide } from './engine.js';
 import { decisionUpdate, type LoopContext, review, storeDraft } from './loop-act.js';
-import { buildInput, type Candidate, triggerOf } from './loop-input.js';
+import { buildInput, type Candidate, screen, triggerOf } from './loop-input.js';
 import {
   claimDecision,
   type DecisionRow,
@@ -65,7 +65,6 @@ export function createDecisionLoop(ctx: LoopContext, model?: ModelPort): Decisio
   async function handle(candidate: Candidate): Promise<void> {
     const { project, fingerprint } = candidate;
     const now = ctx.clock.now();
-    if (await findOpenDecision(ctx.db, project, fingerprint)) return;
     const trigger = await triggerOf(
       ctx.db,
       candidate,
@@ -115,14 +114,16 @@ export function createDecisionLoop(ctx: LoopContext, model?: ModelPort): Decisio
   async function drainQueue(): Promise<void> {
     while (!closed && (outcomes.length > 0 || candidates.size > 0)) {
       if (outcomes.length > 0) {
+        await ctx.settle();
         const taken = outcomes.splice(0, outcomes.length);
         await recordOutcomes(ctx.db, taken, ctx.config.verifyWindowMs);
         await settle();
       }
-      const batch = [...candidates.values()].filter(
+      const waiting = [...candidates.values()].filter(
         (c) => !busy.has(keyOf(c.project, c.fingerprint)),
       );
       candidates.clear();
+      const batch = await screen(ctx.db, waiting, ctx.config.persistentThreshold, ctx.settle);
       for (let i = 0; i < batch.length; i += CONCURRENCY) {
         await Promise.all(
           batch.slice(i, i + CONCURRENCY).map(async (candidate) => {

@@ -2,13 +2,24 @@ import type { ReportAck } from '@selfheal/shared/protocol';
 import { describe, expect, it } from 'vitest';
 import { ProblemError } from '../errors.js';
 import { createGroupCommit } from './group-commit.js';
-import type { IngestReport } from './normalize.js';
+import { type IngestReport, toIngestReport } from './normalize.js';
 
-const report = (id: string, events = 1) =>
-  ({
-    reportId: id,
-    events: Array.from({ length: events }, (_, i) => ({ id: `${id}-${i}` })),
-  }) as unknown as IngestReport;
+const report = (id: string, events = 1): IngestReport => ({
+  ...toIngestReport(
+    'project',
+    {
+      agent: 'frontend',
+      events: Array.from({ length: events }, (_, i) => ({
+        id: `${id}-${i}`,
+        type: 'error' as const,
+        message: 'boom',
+        timestamp: 1,
+      })),
+    },
+    new Date(),
+  ),
+  reportId: id,
+});
 
 const ackAll = async (batch: IngestReport[]): Promise<ReportAck[]> =>
   batch.map((r) => ({ accepted: r.events.length, duplicates: 0 }));

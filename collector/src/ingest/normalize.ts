@@ -1,15 +1,29 @@
 import { randomUUID } from 'node:crypto';
-import { classify, fingerprint, isFaultEvent, scrub, scrubData, scrubUrl } from '@selfheal/shared';
+import type { ErrorKind, Severity } from '@selfheal/shared';
+import {
+  classify,
+  fingerprint,
+  isFaultEvent,
+  scrub,
+  scrubData,
+  scrubUrl,
+  severityOf,
+} from '@selfheal/shared';
 import type { AgentType, Event, LegacyReport, Report } from '@selfheal/shared/protocol';
-import { legacyReportSchema, reportSchema } from '@selfheal/shared/protocol';
+import {
+  LIMITS,
+  legacyReportSchema,
+  PROTOCOL_VERSION,
+  reportSchema,
+} from '@selfheal/shared/protocol';
 import { fromZodError, ProblemError } from '../errors.js';
 
 /** An event ready to store: classified, fingerprinted and scrubbed. */
 export interface IngestEvent {
   id: string;
   type: Event['type'];
-  kind: string;
-  severity: string;
+  kind: ErrorKind;
+  severity: Severity;
   fingerprint: string;
   title: string;
   message: string | null;
@@ -41,16 +55,31 @@ export interface IngestReport {
 /** Validates a parsed body in either report form; the single-event form gets an id and time. */
 export function parseReport(body: unknown, now: number): Report {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-    throw new ProblemError(400, 'Invalid request', 'the body must be a JSON object');
+    throw new ProblemError({
+      status: 400,
+      title: 'Invalid request',
+      detail: 'the body must be a JSON object',
+    });
   }
   if ('events' in body || !('event' in body)) {
     const result = reportSchema.safeParse(body);
     if (!result.success) throw fromZodError(result.error);
-    return result.data;
+    return checkVersion(result.data);
   }
   const result = legacyReportSchema.safeParse(body);
   if (!result.success) throw fromZodError(result.error);
-  return fromLegacy(result.data, now);
+  return checkVersion(fromLegacy(result.data, now));
+}
+
+function checkVersion(report: Report): Report {
+  const version = report.protocolVersion ?? 1;
+  if (version <= PROTOCOL_VERSION) return report;
+  throw new ProblemError({
+    status: 400,
+    title: 'Unsupported protocol version',
+    detail: `this collector speaks protocol version ${PROTOCOL_VERSION}; the report uses version ${version}`,
+    errors: [{ field: 'protocolVersion', message: `at most ${PROTOCOL_VERSION}` }],
+  });
 }
 
 function fromLegacy(legacy: LegacyReport, now: number): Report {
@@ -65,24 +94,6 @@ function fromLegacy(legacy: LegacyReport, now: number): Report {
 export function storableText(text: string): string {
   const wellFormed = text.isWellFormed() ? text : text.toWellFormed();
   return wellFormed.includes('\u0000') ? wellFormed.replaceAll('\u0000', '\uFFFD') : wellFormed;
-}
-
-function storableData(value: unknown): unknown {
-  if (typeof value === 'string') return storableText(value);
-  if (Array.isArray(value)) return value.map(storableData);
-  if (value !== null && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [key, child] of Object.entries(value)) {
-      Object.defineProperty(out, storableText(key), {
-        value: storableData(child),
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
-    }
-    return out;
-  }
-  return value;
 }
 
 /** A health check's verdict: true when it passed, false when it failed, null otherwise. */
@@ -113,11 +124,21 @@ function titleOf(event: Event, message: string | null, url: string | null): stri
   }
 }
 
+function scrubbedData(data: Record<string, unknown>): Record<string, unknown> {
+  const copy = scrubData(data, LIMITS.maxDataDepth, storableText);
+  return isRecord(copy) ? copy : {};
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
 function toIngestEvent(event: Event): IngestEvent {
   const message = event.message === undefined ? null : scrub(storableText(event.message));
   const stack = event.stack === undefined ? null : scrub(storableText(event.stack));
   const url = event.url === undefined ? null : scrubUrl(storableText(event.url));
-  const data = event.data ? (scrubData(storableData(event.data)) as Record<string, unknown>) : null;
+  // One pass over `data`: each string and key made storable, then scrubbed.
+  const data = event.data ? scrubbedData(event.data) : null;
   const input = {
     type: event.type,
     message: message ?? undefined,
@@ -125,14 +146,14 @@ function toIngestEvent(event: Event): IngestEvent {
     url: url ?? undefined,
     data: data ?? undefined,
   };
-  const classified = event.kind ? null : classify(input);
-  const kind = event.kind ?? classified?.kind ?? 'unknown';
+  // A kind the agent sent decides the severity; only a raw event is classified here.
+  const kind = event.kind ?? classify(input).kind;
   const health = healthOf(event);
   return {
     id: storableText(event.id),
     type: event.type,
     kind,
-    severity: event.severity ?? classified?.severity ?? classify(input).severity,
+    severity: event.severity ?? severityOf(kind),
     fingerprint: event.fingerprint ?? fingerprint({ ...input, kind }),
     title: titleOf(event, message, url),
     message,

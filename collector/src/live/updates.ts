@@ -1,4 +1,6 @@
 import type { DashboardUpdate, Issue, ReportSummary } from '@selfheal/shared/protocol';
+import { sql } from 'drizzle-orm';
+import type { Execute } from '../db/database.js';
 
 /** The channel collectors NOTIFY on and LISTEN to. */
 export const LIVE_CHANNEL = 'selfheal_live';
@@ -64,4 +66,12 @@ export function toIssueUpdate(issue: Issue, isNew: boolean): DashboardUpdate {
 /** The live form of a stored report. */
 export function toReportUpdate(report: ReportSummary): DashboardUpdate {
   return { type: 'report', report };
+}
+
+/** Sends `updates` on the live channel through `execute`: on commit, when inside a transaction. */
+export async function notifyUpdates(execute: Execute, updates: DashboardUpdate[]): Promise<void> {
+  const payloads = toPayloads(updates);
+  if (payloads.length === 0) return;
+  const notifies = payloads.map((p) => sql`pg_notify(${LIVE_CHANNEL}, ${p})`);
+  await execute(sql`select ${sql.join(notifies, sql`, `)}`);
 }

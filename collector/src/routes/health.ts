@@ -1,4 +1,4 @@
-import type { OpenAPIHono } from '@hono/zod-openapi';
+import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { healthSchema } from '@selfheal/shared/protocol';
 import { requireAdmin } from '../auth.js';
 import type { Database } from '../db/database.js';
@@ -15,11 +15,13 @@ export interface HealthRouteDeps {
   ingest: GroupCommit;
   startedAt: number;
   version: string;
+  /** Brings issue and agent figures up to date before they are read. */
+  settle(): Promise<void>;
 }
 
 /** Mounts `GET /api/health` (no auth) and `GET /metrics` (admin). */
 export function mountHealth(app: OpenAPIHono, deps: HealthRouteDeps): void {
-  app.openAPIRegistry.registerPath({
+  const health = createRoute({
     method: 'get',
     path: '/api/health',
     summary: 'Liveness and database reachability (no auth)',
@@ -31,33 +33,33 @@ export function mountHealth(app: OpenAPIHono, deps: HealthRouteDeps): void {
       },
     },
   });
-  app.get('/api/health', async (c) => {
+  app.openapi(health, async (c) => {
     const up = await deps.database.ping();
-    return c.json(
-      {
-        status: up ? 'ok' : 'degraded',
-        database: up ? 'up' : 'down',
-        version: deps.version,
-        uptime: Math.round((Date.now() - deps.startedAt) / 1000),
-      },
-      up ? 200 : 503,
-    );
+    const body = {
+      status: up ? ('ok' as const) : ('degraded' as const),
+      database: up ? ('up' as const) : ('down' as const),
+      version: deps.version,
+      uptime: Math.round((Date.now() - deps.startedAt) / 1000),
+    };
+    return up ? c.json(body, 200) : c.json(body, 503);
   });
 
-  app.openAPIRegistry.registerPath({
+  const metrics = createRoute({
     method: 'get',
     path: '/metrics',
     summary: 'Prometheus metrics',
     security: [{ adminToken: [] }],
+    middleware: [requireAdmin(deps.adminTokenHash)],
     responses: {
       200: {
         description: 'Prometheus text format',
-        content: { 'text/plain': { schema: { type: 'string' } } },
+        content: { 'text/plain': { schema: z.string() } },
       },
       ...problemResponses(401, 403),
     },
   });
-  app.get('/metrics', requireAdmin(deps.adminTokenHash), async (c) => {
+  app.openapi(metrics, async (c) => {
+    await deps.settle();
     const rows = await countRows(deps.database.db);
     const text = deps.metrics.render({
       selfheal_issues: rows.issues,

@@ -7,6 +7,7 @@ const DESCRIPTIONS: Record<number, string> = {
   404: 'Not found',
   413: 'The body is too large',
   429: 'Too many requests; see Retry-After',
+  500: 'A bug in the collector; sending the same request again will not help',
   503: 'Overloaded or the store is unavailable; see Retry-After',
 };
 

@@ -9,23 +9,29 @@ export const ONLINE_WINDOW_MS = 5 * 60_000;
 /** A critical issue seen within this window counts toward `criticalIssues`. */
 export const CRITICAL_WINDOW_MS = 24 * 60 * 60_000;
 
-/** Issues, most frequent first. */
-export async function listIssues(db: Db, limit = 100): Promise<Issue[]> {
+/** Issues of `project`, most frequent first. */
+export async function listIssues(db: Db, project: string, limit = 100): Promise<Issue[]> {
   const rows = await db
     .select()
     .from(issues)
+    .where(eq(issues.projectId, project))
     .orderBy(desc(issues.count), desc(issues.lastSeen))
     .limit(limit);
   return rows.map(toIssue);
 }
 
-/** One issue and its most recent events, or undefined. */
+/** One issue of `project` and its most recent events, or undefined. */
 export async function getIssue(
   db: Db,
+  project: string,
   fingerprint: string,
   limit = 20,
 ): Promise<IssueDetail | undefined> {
-  const [row] = await db.select().from(issues).where(eq(issues.fingerprint, fingerprint)).limit(1);
+  const [row] = await db
+    .select()
+    .from(issues)
+    .where(and(eq(issues.projectId, project), eq(issues.fingerprint, fingerprint)))
+    .limit(1);
   if (!row) return undefined;
   const recent = await db
     .select()
@@ -37,28 +43,38 @@ export async function getIssue(
     issue: toIssue(row),
     events: recent.map((e) => ({
       id: e.id,
-      type: e.type as Issue['type'],
-      kind: e.kind as Issue['kind'],
-      severity: e.severity as Issue['severity'],
+      type: e.type,
+      kind: e.kind,
+      severity: e.severity,
       fingerprint: e.fingerprint,
       timestamp: e.occurredAt.getTime(),
       message: e.message ?? undefined,
       stack: e.stack ?? undefined,
       url: e.url ?? undefined,
       data: e.data ?? undefined,
-      agent: e.agent as 'frontend' | 'backend',
+      agent: e.agent,
       service: e.service,
       receivedAt: e.receivedAt.toISOString(),
     })),
   };
 }
 
-/** Agents, most recently heard from first. */
-export async function listAgents(db: Db, now = Date.now(), limit = 500): Promise<Agent[]> {
-  const rows = await db.select().from(agents).orderBy(desc(agents.lastSeen)).limit(limit);
+/** Agents of `project`, most recently heard from first. */
+export async function listAgents(
+  db: Db,
+  project: string,
+  now = Date.now(),
+  limit = 500,
+): Promise<Agent[]> {
+  const rows = await db
+    .select()
+    .from(agents)
+    .where(eq(agents.projectId, project))
+    .orderBy(desc(agents.lastSeen))
+    .limit(limit);
   return rows.map((row) => ({
     id: row.id,
-    agent: row.agent as Agent['agent'],
+    agent: row.agent,
     service: row.service,
     sessionId: row.sessionId,
     hostname: row.hostname,
@@ -71,8 +87,13 @@ export async function listAgents(db: Db, now = Date.now(), limit = 500): Promise
   }));
 }
 
-/** The fleet at a glance; `uptime` is the caller's. */
-export async function getStatus(db: Db, uptime: number, now = Date.now()): Promise<Status> {
+/** The fleet of `project` at a glance; `uptime` is the caller's. */
+export async function getStatus(
+  db: Db,
+  project: string,
+  uptime: number,
+  now = Date.now(),
+): Promise<Status> {
   const online = new Date(now - ONLINE_WINDOW_MS);
   const [agentFigures, errorFigures, fixFigures, recentErrors, critical, recentReports, patterns] =
     await Promise.all([
@@ -88,8 +109,12 @@ export async function getStatus(db: Db, uptime: number, now = Date.now()): Promi
               Number,
             ),
         })
-        .from(agents),
-      db.select({ total: sum(issues.count).mapWith(Number) }).from(issues),
+        .from(agents)
+        .where(eq(agents.projectId, project)),
+      db
+        .select({ total: sum(issues.count).mapWith(Number) })
+        .from(issues)
+        .where(eq(issues.projectId, project)),
       db
         .select({
           total: count(),
@@ -99,22 +124,33 @@ export async function getStatus(db: Db, uptime: number, now = Date.now()): Promi
             ),
         })
         .from(events)
-        .where(eq(events.type, 'fix_outcome')),
+        .where(and(eq(events.projectId, project), eq(events.type, 'fix_outcome'))),
       db
         .select({ total: sum(reports.faultCount).mapWith(Number) })
         .from(reports)
-        .where(gt(reports.receivedAt, new Date(now - 60_000))),
+        .where(and(eq(reports.projectId, project), gt(reports.receivedAt, new Date(now - 60_000)))),
       db
         .select({ total: count() })
         .from(issues)
         .where(
           and(
+            eq(issues.projectId, project),
             eq(issues.severity, 'critical'),
             gt(issues.lastSeen, new Date(now - CRITICAL_WINDOW_MS)),
           ),
         ),
-      db.select().from(reports).orderBy(desc(reports.receivedAt)).limit(10),
-      db.select().from(issues).orderBy(desc(issues.count)).limit(10),
+      db
+        .select()
+        .from(reports)
+        .where(eq(reports.projectId, project))
+        .orderBy(desc(reports.receivedAt))
+        .limit(10),
+      db
+        .select()
+        .from(issues)
+        .where(eq(issues.projectId, project))
+        .orderBy(desc(issues.count))
+        .limit(10),
     ]);
   const fixes = fixFigures[0] ?? { total: 0, succeeded: 0 };
   return {
@@ -131,7 +167,7 @@ export async function getStatus(db: Db, uptime: number, now = Date.now()): Promi
     recentDecisions: [],
     errorPatterns: patterns.map((row) => ({
       fingerprint: row.fingerprint,
-      kind: row.kind as Issue['kind'],
+      kind: row.kind,
       title: row.title,
       count: row.count,
     })),

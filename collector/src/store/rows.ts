@@ -5,9 +5,9 @@ import type { issues, reports } from '../db/schema.js';
 export function toIssue(row: Omit<typeof issues.$inferSelect, 'projectId'>): Issue {
   return {
     fingerprint: row.fingerprint,
-    type: row.type as Issue['type'],
-    kind: row.kind as Issue['kind'],
-    severity: row.severity as Issue['severity'],
+    type: row.type,
+    kind: row.kind,
+    severity: row.severity,
     title: row.title,
     count: row.count,
     firstSeen: row.firstSeen.toISOString(),
@@ -21,7 +21,7 @@ export function toIssue(row: Omit<typeof issues.$inferSelect, 'projectId'>): Iss
 export function toReportSummary(row: typeof reports.$inferSelect): ReportSummary {
   return {
     id: row.id,
-    agent: row.agent as ReportSummary['agent'],
+    agent: row.agent,
     service: row.service,
     sessionId: row.sessionId,
     hostname: row.hostname,

@@ -1,165 +1,230 @@
-import type { Issue, ReportAck } from '@selfheal/shared/protocol';
+import type { ReportAck, ReportSummary } from '@selfheal/shared/protocol';
 import { sql } from 'drizzle-orm';
-import type { Db } from '../db/database.js';
+import type { Database } from '../db/database.js';
+import { agentDeltas, events, issueDeltas, reports } from '../db/schema.js';
 import type { IngestEvent, IngestReport } from '../ingest/normalize.js';
-import { publish } from '../live/publish.js';
-import { toIssueUpdate, toReportUpdate } from '../live/updates.js';
-import { toIssue } from './rows.js';
+import { insertFrom, type RecordsetShape, recordset } from './recordset.js';
 
-/** What one batch wrote: an acknowledgement per report, in order, and the issues it created. */
+/** What one batch wrote: an acknowledgement per report, in order, and the reports stored. */
 export interface WriteResult {
   acks: ReportAck[];
-  newIssues: number;
+  /** The reports that stored at least one new event, for live updates. */
+  stored: ReportSummary[];
 }
 
 const keyOf = (projectId: string, id: string) => `${projectId}\u0000${id}`;
-const byKey = <T>(a: [string, T], b: [string, T]) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
 
-/** The rows of a raw query, whichever driver ran it. */
-function rowsOf<T>(result: unknown): T[] {
-  if (Array.isArray(result)) return result as T[];
-  return ((result as { rows?: T[] }).rows ?? []) as T[];
-}
+const EVENT_ROWS = {
+  table: events,
+  keys: [
+    'projectId',
+    'id',
+    'reportId',
+    'type',
+    'kind',
+    'severity',
+    'fingerprint',
+    'message',
+    'stack',
+    'url',
+    'data',
+    'agent',
+    'service',
+    'occurredAt',
+    'receivedAt',
+  ],
+  // What the issue and report rows need from each event that is not stored with it.
+  extra: { grouped: 'boolean', title: 'text', issueUrl: 'text', ord: 'int' },
+} as const satisfies RecordsetShape;
 
-/** A whole batch of rows as one JSON parameter: far cheaper than one parameter per value. */
-const recordset = (rows: unknown[]) => sql`jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)`;
-const ms = (column: string) => sql.raw(`to_timestamp(x.${column} / 1000.0)`);
+const REPORT_ROWS = {
+  table: reports,
+  keys: [
+    'id',
+    'projectId',
+    'agent',
+    'service',
+    'sessionId',
+    'hostname',
+    'region',
+    'url',
+    'eventCount',
+    'receivedAt',
+  ],
+} as const satisfies RecordsetShape;
 
-/**
- * Stores a batch of reports in one transaction and NOTIFYs their live updates on commit.
- * Rows go in key order so that concurrent collectors never deadlock on each other.
- */
-export async function writeReports(db: Db, batch: IngestReport[]): Promise<WriteResult> {
-  // The first occurrence of an id in the batch is the one stored; later ones are duplicates.
-  const firsts = new Map<string, { report: IngestReport; event: IngestEvent }>();
+const AGENT_ROWS = {
+  table: agentDeltas,
+  keys: [
+    'projectId',
+    'id',
+    'agent',
+    'service',
+    'sessionId',
+    'hostname',
+    'region',
+    'healthy',
+    'reports',
+    'seenAt',
+  ],
+} as const satisfies RecordsetShape;
+
+type EventRow = Omit<typeof events.$inferInsert, 'occurredAt' | 'receivedAt'> & {
+  occurredAt: string;
+  receivedAt: string;
+  grouped: boolean;
+  title: string;
+  issueUrl: string | null;
+  ord: number;
+};
+type ReportRow = Omit<typeof reports.$inferInsert, 'receivedAt' | 'faultCount'> & {
+  receivedAt: string;
+};
+type AgentRow = Omit<typeof agentDeltas.$inferInsert, 'seq' | 'seenAt'> & { seenAt: string };
+
+/** Rows of one batch: each event id once (its first occurrence), sorted by key. */
+function eventRowsOf(batch: IngestReport[]): EventRow[] {
+  const firsts = new Map<string, EventRow>();
+  let ord = 0;
   for (const report of batch) {
+    const receivedAt = report.receivedAt.toISOString();
     for (const event of report.events) {
+      ord += 1;
       const key = keyOf(report.projectId, event.id);
-      if (!firsts.has(key)) firsts.set(key, { report, event });
+      if (!firsts.has(key)) firsts.set(key, toEventRow(report, event, receivedAt, ord));
     }
   }
-  const eventRows = [...firsts.entries()].sort(byKey).map(([, { report, event }]) => ({
-    p: report.projectId,
-    i: event.id,
-    r: report.reportId,
-    t: event.type,
-    k: event.kind,
-    s: event.severity,
-    f: event.fingerprint,
-    m: event.message,
-    st: event.stack,
-    u: event.url,
-    d: event.data,
-    a: report.agent,
-    sv: report.service,
-    o: event.occurredAt.getTime(),
-    rc: report.receivedAt.getTime(),
-  }));
-
-  return db.transaction(async (tx) => {
-    const inserted = new Set<string>();
-    if (eventRows.length > 0) {
-      const stored = await tx.execute(sql`
-        insert into events (project_id, id, report_id, type, kind, severity, fingerprint, message,
-          stack, url, data, agent, service, occurred_at, received_at)
-        select x.p, x.i, x.r, x.t, x.k, x.s, x.f, x.m, x.st, x.u, x.d, x.a, x.sv, ${ms('o')}, ${ms('rc')}
-        from ${recordset(eventRows)} as x(p text, i text, r text, t text, k text, s text, f text,
-          m text, st text, u text, d jsonb, a text, sv text, o float8, rc float8)
-        on conflict do nothing
-        returning project_id, id`);
-      for (const row of rowsOf<{ project_id: string; id: string }>(stored)) {
-        inserted.add(keyOf(row.project_id, row.id));
-      }
-    }
-
-    const acks: ReportAck[] = [];
-    const stored: Array<{ report: IngestReport; faults: number }> = [];
-    const groups = new Map<string, { report: IngestReport; event: IngestEvent; count: number }>();
-    for (const report of batch) {
-      let accepted = 0;
-      let faults = 0;
-      for (const event of report.events) {
-        if (!inserted.delete(keyOf(report.projectId, event.id))) continue;
-        accepted += 1;
-        if (!event.grouped) continue;
-        faults += 1;
-        const groupKey = keyOf(report.projectId, event.fingerprint);
-        const group = groups.get(groupKey);
-        groups.set(groupKey, { report, event, count: (group?.count ?? 0) + 1 });
-      }
-      acks.push({ accepted, duplicates: report.events.length - accepted });
-      if (accepted > 0) stored.push({ report, faults });
-    }
-
-    const issues = await upsertIssues(tx as unknown as Db, groups);
-    const reports = await insertReports(tx as unknown as Db, stored);
-    await upsertAgents(tx as unknown as Db, batch);
-
-    const updates = [
-      ...reports.map(toReportUpdate),
-      ...issues.map(({ issue, isNew }) => toIssueUpdate(issue, isNew)),
-    ];
-    await publish(tx as unknown as Db, updates);
-    return { acks, newIssues: issues.filter((c) => c.isNew).length };
-  });
+  // Key order, so that concurrent collectors take row locks in the same order.
+  return [...firsts.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, r]) => r);
 }
 
-interface IssueRow {
-  fingerprint: string;
-  type: string;
-  kind: string;
-  severity: string;
-  title: string;
-  count: number;
-  service: string | null;
-  url: string | null;
-  first_seen: number;
-  last_seen: number;
-  is_new: boolean;
+function toEventRow(
+  report: IngestReport,
+  event: IngestEvent,
+  receivedAt: string,
+  ord: number,
+): EventRow {
+  return {
+    projectId: report.projectId,
+    id: event.id,
+    reportId: report.reportId,
+    type: event.type,
+    kind: event.kind,
+    severity: event.severity,
+    fingerprint: event.fingerprint,
+    message: event.message,
+    stack: event.stack,
+    url: event.url,
+    data: event.data,
+    agent: report.agent,
+    service: report.service,
+    occurredAt: event.occurredAt.toISOString(),
+    receivedAt,
+    grouped: event.grouped,
+    title: event.title,
+    issueUrl: event.url ?? report.url,
+    ord,
+  };
 }
 
-async function upsertIssues(
-  tx: Db,
-  groups: Map<string, { report: IngestReport; event: IngestEvent; count: number }>,
-): Promise<Array<{ issue: Issue; isNew: boolean }>> {
-  if (groups.size === 0) return [];
-  const rows = [...groups.entries()].sort(byKey).map(([, { report, event, count }]) => ({
-    p: report.projectId,
-    f: event.fingerprint,
-    t: event.type,
-    k: event.kind,
-    s: event.severity,
-    ti: event.title,
-    c: count,
-    sv: report.service,
-    u: event.url ?? report.url,
-    at: report.receivedAt.getTime(),
-  }));
-  const result = await tx.execute(sql`
-    insert into issues (project_id, fingerprint, type, kind, severity, title, count, service, url,
-      first_seen, last_seen)
-    select x.p, x.f, x.t, x.k, x.s, x.ti, x.c, x.sv, x.u, ${ms('at')}, ${ms('at')}
-    from ${recordset(rows)} as x(p text, f text, t text, k text, s text, ti text, c int, sv text,
-      u text, at float8)
-    on conflict (project_id, fingerprint) do update set
-      count = issues.count + excluded.count,
-      last_seen = greatest(issues.last_seen, excluded.last_seen),
-      severity = excluded.severity,
-      title = excluded.title,
-      service = coalesce(excluded.service, issues.service),
-      url = coalesce(excluded.url, issues.url)
-    returning fingerprint, type, kind, severity, title, count, service, url,
-      extract(epoch from first_seen)::float8 * 1000 as first_seen,
-      extract(epoch from last_seen)::float8 * 1000 as last_seen,
-      (xmax = 0) as is_new`);
-  return rowsOf<IssueRow>(result).map(({ is_new, first_seen, last_seen, ...row }) => ({
-    isNew: is_new,
-    issue: toIssue({ ...row, firstSeen: new Date(first_seen), lastSeen: new Date(last_seen) }),
-  }));
+function reportRowOf(report: IngestReport): ReportRow {
+  return {
+    id: report.reportId,
+    projectId: report.projectId,
+    agent: report.agent,
+    service: report.service,
+    sessionId: report.sessionId,
+    hostname: report.hostname,
+    region: report.region,
+    url: report.url,
+    eventCount: report.events.length,
+    receivedAt: report.receivedAt.toISOString(),
+  };
 }
 
-async function insertReports(tx: Db, stored: Array<{ report: IngestReport; faults: number }>) {
-  const summaries = stored.map(({ report }) => ({
+/** One row per agent in the batch: its latest report, how many, and its latest health verdict. */
+function agentRowsOf(batch: IngestReport[]): AgentRow[] {
+  const latest = new Map<string, AgentRow>();
+  for (const report of batch) {
+    const key = keyOf(report.projectId, report.agentId);
+    const seen = latest.get(key);
+    latest.set(key, {
+      projectId: report.projectId,
+      id: report.agentId,
+      agent: report.agent,
+      service: report.service,
+      sessionId: report.sessionId,
+      hostname: report.hostname,
+      region: report.region ?? seen?.region ?? null,
+      healthy: report.healthy ?? seen?.healthy ?? null,
+      reports: (seen?.reports ?? 0) + 1,
+      seenAt: report.receivedAt.toISOString(),
+    });
+  }
+  return [...latest.values()];
+}
+
+/**
+ * Stores a batch of reports in one statement, so in one round trip and atomically: the new
+ * events (a resent id is skipped), the reports that stored something, and the issue and agent
+ * figures as pending rows for the aggregator. No row another writer also updates is touched.
+ */
+export async function writeReports(
+  database: Database,
+  batch: IngestReport[],
+): Promise<WriteResult> {
+  const eventRows = eventRowsOf(batch);
+  const statement = sql`
+    with ev as (select * from ${recordset(EVENT_ROWS, eventRows)}),
+    rep as (select * from ${recordset(REPORT_ROWS, batch.map(reportRowOf))}),
+    ins as (
+      ${insertFrom(EVENT_ROWS, sql`ev as x`)}
+      on conflict do nothing
+      returning project_id, id
+    ),
+    new as (
+      select ev.* from ev join ins on ins.project_id = ev."projectId" and ins.id = ev.id
+    ),
+    acc as (
+      select "reportId" as report_id, count(*)::int as accepted,
+        (count(*) filter (where grouped))::int as faults
+      from new group by "reportId"
+    ),
+    stored as (
+      insert into ${reports} (id, project_id, agent, service, session_id, hostname, region, url,
+        event_count, received_at, fault_count)
+      select rep.id, rep."projectId", rep.agent, rep.service, rep."sessionId", rep.hostname,
+        rep.region, rep.url, rep."eventCount", rep."receivedAt", acc.faults
+      from rep join acc on acc.report_id = rep.id
+    ),
+    issue_counts as (
+      insert into ${issueDeltas} (project_id, fingerprint, type, kind, severity, title, service,
+        url, count, seen_at)
+      select distinct on (n."projectId", n.fingerprint) n."projectId", n.fingerprint, n.type,
+        n.kind, n.severity, n.title, n.service, n."issueUrl",
+        count(*) over (partition by n."projectId", n.fingerprint), n."receivedAt"
+      from new n where n.grouped
+      order by n."projectId", n.fingerprint, n.ord desc
+    ),
+    agent_counts as (
+      ${insertFrom(AGENT_ROWS, recordset(AGENT_ROWS, agentRowsOf(batch)))}
+    )
+    select report_id, accepted from acc`;
+  const rows = await database.execute<{ report_id: string; accepted: number }>(statement);
+
+  const accepted = new Map(rows.map((row) => [row.report_id, row.accepted]));
+  const acks: ReportAck[] = [];
+  const stored: ReportSummary[] = [];
+  for (const report of batch) {
+    const count = accepted.get(report.reportId) ?? 0;
+    acks.push({ accepted: count, duplicates: report.events.length - count });
+    if (count > 0) stored.push(toSummary(report));
+  }
+  return { acks, stored };
+}
+
+function toSummary(report: IngestReport): ReportSummary {
+  return {
     id: report.reportId,
     agent: report.agent,
     service: report.service,
@@ -168,65 +233,5 @@ async function insertReports(tx: Db, stored: Array<{ report: IngestReport; fault
     url: report.url,
     eventCount: report.events.length,
     receivedAt: report.receivedAt.toISOString(),
-  }));
-  if (stored.length === 0) return summaries;
-  const rows = stored.map(({ report, faults }) => ({
-    i: report.reportId,
-    p: report.projectId,
-    a: report.agent,
-    sv: report.service,
-    se: report.sessionId,
-    h: report.hostname,
-    rg: report.region,
-    u: report.url,
-    n: report.events.length,
-    fc: faults,
-    at: report.receivedAt.getTime(),
-  }));
-  await tx.execute(sql`
-    insert into reports (id, project_id, agent, service, session_id, hostname, region, url,
-      event_count, fault_count, received_at)
-    select x.i, x.p, x.a, x.sv, x.se, x.h, x.rg, x.u, x.n, x.fc, ${ms('at')}
-    from ${recordset(rows)} as x(i text, p text, a text, sv text, se text, h text, rg text,
-      u text, n int, fc int, at float8)`);
-  return summaries;
-}
-
-async function upsertAgents(tx: Db, batch: IngestReport[]): Promise<void> {
-  const latest = new Map<
-    string,
-    { report: IngestReport; reports: number; healthy: boolean | null }
-  >();
-  for (const report of batch) {
-    const key = keyOf(report.projectId, report.agentId);
-    const seen = latest.get(key);
-    latest.set(key, {
-      report,
-      reports: (seen?.reports ?? 0) + 1,
-      healthy: report.healthy ?? seen?.healthy ?? null,
-    });
-  }
-  const rows = [...latest.entries()].sort(byKey).map(([, { report, reports, healthy }]) => ({
-    p: report.projectId,
-    i: report.agentId,
-    a: report.agent,
-    sv: report.service,
-    se: report.sessionId,
-    h: report.hostname,
-    rg: report.region,
-    ok: healthy,
-    n: reports,
-    at: report.receivedAt.getTime(),
-  }));
-  await tx.execute(sql`
-    insert into agents (project_id, id, agent, service, session_id, hostname, region, healthy,
-      reports, first_seen, last_seen)
-    select x.p, x.i, x.a, x.sv, x.se, x.h, x.rg, x.ok, x.n, ${ms('at')}, ${ms('at')}
-    from ${recordset(rows)} as x(p text, i text, a text, sv text, se text, h text, rg text,
-      ok boolean, n int, at float8)
-    on conflict (project_id, id) do update set
-      last_seen = greatest(agents.last_seen, excluded.last_seen),
-      reports = agents.reports + excluded.reports,
-      healthy = coalesce(excluded.healthy, agents.healthy),
-      region = coalesce(excluded.region, agents.region)`);
+  };
 }

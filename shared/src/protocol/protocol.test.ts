@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { EVENT_TYPES, FAULT_EVENT_TYPES, FIX_EVENT_TYPES } from '../taxonomy.js';
 import {
   anyReportSchema,
   dashboardUpdateSchema,
+  eventSchema,
   LIMITS,
   legacyReportSchema,
   reportSchema,
@@ -182,5 +184,13 @@ describe('dashboard updates', () => {
       dashboardUpdateSchema.parse({ type: 'hello', protocolVersion: 1, instance: 'a' }).type,
     ).toBe('hello');
     expect(dashboardUpdateSchema.safeParse({ type: 'nonsense' }).success).toBe(false);
+  });
+});
+
+describe('event types', () => {
+  it('has one event schema per type in the taxonomy list, and no other', () => {
+    const types = eventSchema.options.map((member) => member.shape.type.value);
+    expect([...types].sort()).toEqual([...EVENT_TYPES].sort());
+    expect([...FAULT_EVENT_TYPES, ...FIX_EVENT_TYPES].sort()).toEqual([...EVENT_TYPES].sort());
   });
 });
