@@ -47,6 +47,8 @@ export interface BackendAgentOptions extends SettingsInput {
   checkTimeoutMs?: number;
   /** Failures in a row before a fault is reported and fixed; default 3. */
   failureThreshold?: number;
+  /** After `start()`, failures do not count for this long while the service comes up; default 0. */
+  startPeriodMs?: number;
   /** How long a fault may take to clear after a fix before the fix counts as failed; default 5 s. */
   verifyTimeoutMs?: number;
   /** Longest an event waits before it is sent; default 1 s. */

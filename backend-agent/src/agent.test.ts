@@ -125,3 +125,32 @@ describe('commands the agent carries out', () => {
     expect(flushes()).toBe(1);
   });
 });
+
+describe('start period', () => {
+  it('does not count failures while the service comes up, then does', async () => {
+    const failing: Check = {
+      name: 'api',
+      kind: 'api_down',
+      run: () => ({ status: 'fail', message: 'starting' }),
+    };
+    const agent = new BackendAgent({
+      serviceName: 'slow-start',
+      builtins: false,
+      checks: [failing],
+      failureThreshold: 1,
+      autoFix: false,
+      checkInterval: 60,
+      env: {},
+    });
+    agent.startPeriod(300);
+    await agent.runChecks();
+    expect(agent.status().checks[0]).toMatchObject({
+      status: 'fail',
+      failuresInRow: 0,
+      failing: false,
+    });
+    await new Promise((r) => setTimeout(r, 350));
+    await agent.runChecks();
+    expect(agent.status().checks[0]).toMatchObject({ failuresInRow: 1, failing: true });
+  });
+});

@@ -161,6 +161,7 @@ export class BackendAgent {
         }
       });
     }
+    if (this.options.startPeriodMs) this.startPeriod(this.options.startPeriodMs);
     this.timer = setInterval(() => void this.tick(), this.settings.checkInterval * 1000);
     this.timer.unref();
     void this.tick()
@@ -179,6 +180,11 @@ export class BackendAgent {
     await this.channel?.stop();
     for (const check of this.monitor.checks()) check.dispose?.();
     await this.reporter.stop(timeoutMs);
+  }
+
+  /** Failures do not count for the next `ms` (the service is starting or restarting). */
+  startPeriod(ms: number): void {
+    this.monitor.startPeriod(Date.now() + ms);
   }
 
   /** Adds a check while running. */

@@ -29,6 +29,7 @@ export interface CliOptions {
   timeoutMs?: number;
   verifyTimeoutMs?: number;
   graceMs?: number;
+  startPeriodMs?: number;
   backoffInitialMs?: number;
   backoffMaxMs?: number;
   bufferFile?: string;
@@ -61,6 +62,8 @@ Usage: selfheal-agent --service NAME --check http=URL [--check NAME:tcp=HOST:POR
   --timeout MS              longest a check may take (default 5000)
   --verify-timeout MS       how long a fix has to make the check pass again (default 30000)
   --grace MS                how long a restarted child may take to stop (default 10000)
+  --start-period MS         failures do not count this long after the sidecar or the child
+                            starts, while the service comes up (default 0)
   --backoff-initial MS      first wait between two restarts (default 10000)
   --backoff-max MS          longest wait between two restarts (default 300000)
   --budget STRATEGY=MAX/SECONDS
@@ -82,6 +85,7 @@ const VALUE_FLAGS = new Set([
   '--timeout',
   '--verify-timeout',
   '--grace',
+  '--start-period',
   '--backoff-initial',
   '--backoff-max',
   '--budget',
@@ -153,6 +157,9 @@ function apply(options: CliOptions, flag: string, value: string): void {
       break;
     case '--grace':
       options.graceMs = integer(flag, value, 0, 600_000);
+      break;
+    case '--start-period':
+      options.startPeriodMs = integer(flag, value, 0, 3_600_000);
       break;
     case '--backoff-initial':
       options.backoffInitialMs = integer(flag, value, 1, 3_600_000);

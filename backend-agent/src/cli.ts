@@ -49,7 +49,10 @@ async function main(argv: string[]): Promise<number> {
     backoff.maxMs = Math.max(backoff.initialMs, options.backoffMaxMs ?? backoff.maxMs);
     if (options.spawn) {
       supervisor = createSupervisor(options.spawn, options.graceMs ?? 10_000, backoff, {
-        onSpawn: (pid) => log(`started the service (pid ${pid})`),
+        onSpawn: (pid) => {
+          log(`started the service (pid ${pid})`);
+          if (options.startPeriodMs) agent.startPeriod(options.startPeriodMs);
+        },
         onCrash: (code, signal) =>
           agent.captureError(
             new Error(`the service exited on its own (${signal ?? `code ${code}`})`),
@@ -83,6 +86,7 @@ async function main(argv: string[]): Promise<number> {
       ...(options.timeoutMs ? { checkTimeoutMs: options.timeoutMs } : {}),
       ...(options.bufferFile ? { bufferFile: options.bufferFile } : {}),
       verifyTimeoutMs: options.verifyTimeoutMs ?? 30_000,
+      ...(options.startPeriodMs ? { startPeriodMs: options.startPeriodMs } : {}),
       builtins: false,
       checks: buildChecks(options),
       fixes,

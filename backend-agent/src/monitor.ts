@@ -34,10 +34,16 @@ export interface MonitorDeps {
 export function createMonitor(deps: MonitorDeps) {
   const states = new Map<string, CheckState>();
   let round: Promise<void> | null = null;
+  let startingUntil = 0;
 
   function record(state: CheckState, result: CheckResult, now: number, startedAt: number): void {
     // A round that started before a fix was verified must not report the fault again.
     if (startedAt <= state.recoveredAt) return;
+    // While the service starts, a failure is expected and does not count (a start period).
+    if (result.status !== 'pass' && startedAt < startingUntil) {
+      state.last = result;
+      return;
+    }
     const threshold = state.check.failureThreshold ?? deps.failureThreshold;
     const wasFailing = state.failing;
     state.last = result;
@@ -97,6 +103,10 @@ export function createMonitor(deps: MonitorDeps) {
         });
       }
       return round;
+    },
+    /** Failures of runs that start before `until` (epoch ms) do not count: the service is starting. */
+    startPeriod(until: number): void {
+      startingUntil = Math.max(startingUntil, until);
     },
     /** A fix verified the check passes again: it is healthy without waiting for the next round. */
     recovered(state: CheckState, result: CheckResult): void {

@@ -140,6 +140,7 @@ describe('sidecar command line', () => {
       '--timeout',
       '--verify-timeout',
       '--grace',
+      '--start-period',
       '--backoff-initial',
       '--backoff-max',
       '--budget',
