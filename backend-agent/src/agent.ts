@@ -18,6 +18,7 @@ import {
 import { type CommandChannel, createCommandChannel } from './commands.js';
 import { type AgentSettings, ConfigError, resolveSettings } from './config.js';
 import { bump, type Counters, createCounters } from './counters.js';
+import { delay } from './delay.js';
 import { errorEvent } from './events.js';
 import { DEFAULT_PLAYBOOK, type Fix, hookFix } from './fix.js';
 import { gcFix } from './fixes/gc.js';
@@ -26,7 +27,7 @@ import { scaleOutFix } from './fixes/scale-out.js';
 import { createHealer, type Healer, type HealRequest } from './healer.js';
 import { type CheckState, createMonitor, type Monitor } from './monitor.js';
 import { captureProcessErrors } from './process-errors.js';
-import { createReporter, delay, type Reporter } from './reporter.js';
+import { createReporter, type Reporter } from './reporter.js';
 import { createRequestStats, type RequestRecord, type RequestStats } from './requests.js';
 import { createRestartRecord } from './restart-record.js';
 import { createSpool } from './spool.js';

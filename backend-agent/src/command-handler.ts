@@ -2,9 +2,9 @@ import { checkParams, PROTOCOL_VERSION } from '@selfheal/shared';
 import type { Command } from '@selfheal/shared/protocol';
 import type { CommandChannel } from './commands.js';
 import type { AgentSettings } from './config.js';
+import { delay } from './delay.js';
 import type { Healer, HealOutcome, HealRequest } from './healer.js';
 import type { Monitor } from './monitor.js';
-import { delay } from './reporter.js';
 
 /** What carrying out the collector's commands needs from the agent. */
 export interface CommandHandlerDeps {

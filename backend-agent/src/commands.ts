@@ -1,7 +1,7 @@
 import { PROTOCOL_VERSION } from '@selfheal/shared';
 import { type Command, type CommandAck, commandBatchSchema } from '@selfheal/shared/protocol';
+import { delay } from './delay.js';
 import { send } from './http-client.js';
-import { delay } from './reporter.js';
 
 /** Where the command channel is and who is listening. */
 export interface CommandChannelOptions {

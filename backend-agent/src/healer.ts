@@ -2,9 +2,9 @@ import type { ErrorKind, StrategyName } from '@selfheal/shared';
 import type { Event } from '@selfheal/shared/protocol';
 import type { Budgets } from './budget.js';
 import { type Check, errorText, runCheck } from './check.js';
+import { delay } from './delay.js';
 import { attemptEvent, outcomeEvent } from './events.js';
 import { type Fix, FixUnavailableError } from './fix.js';
-import { delay } from './reporter.js';
 
 /** One fix to carry out, chosen by the agent (local) or by the collector (a command). */
 export interface HealRequest {

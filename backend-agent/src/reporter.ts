@@ -1,6 +1,7 @@
 import { LIMITS, PROTOCOL_VERSION } from '@selfheal/shared';
 import { type Event, eventSchema } from '@selfheal/shared/protocol';
 import { bump, type Counters } from './counters.js';
+import { delay } from './delay.js';
 import { retryAfterMs, send } from './http-client.js';
 import type { Spool } from './spool.js';
 
@@ -208,20 +209,4 @@ function safeJson(text: string): unknown {
   } catch {
     return {};
   }
-}
-
-/** Resolves after `ms`, without keeping the process alive. */
-export function delay(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    timer.unref();
-    signal?.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-      { once: true },
-    );
-  });
 }

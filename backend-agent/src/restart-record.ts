@@ -1,9 +1,9 @@
 import type { Event } from '@selfheal/shared/protocol';
 import type { Budgets } from './budget.js';
 import { type Check, runCheck } from './check.js';
+import { delay } from './delay.js';
 import { outcomeEvent } from './events.js';
 import type { HealRequest } from './healer.js';
-import { delay } from './reporter.js';
 import { type AgentState, readState, writeState } from './state.js';
 
 /** What verifying a restart after the fact needs. */

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import type { Backoff } from './budget.js';
-import { delay } from './reporter.js';
+import { delay } from './delay.js';
 
 /** What the supervisor tells the sidecar. */
 export interface SupervisorEvents {
