@@ -58,6 +58,14 @@ describe.each(STORES)('live updates on $name', ({ name, create }) => {
     await expect(dashboard(suite.base, 'wrong')).rejects.toThrow(/403/);
   });
 
+  it('answers a plain GET with 426, not a hanging request', async () => {
+    const res = await fetch(`${suite.base}/ws/dashboard`, {
+      headers: { authorization: `Bearer ${ADMIN}` },
+    });
+    expect(res.status).toBe(426);
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
+  });
+
   it.runIf(name === 'postgres')(
     'crosses collector processes on one Postgres through LISTEN/NOTIFY',
     async () => {

@@ -1,4 +1,10 @@
-import { issueDetailSchema, issueListSchema, statusSchema } from '@selfheal/shared/protocol';
+import {
+  agentListSchema,
+  healthSchema,
+  issueDetailSchema,
+  issueListSchema,
+  statusSchema,
+} from '@selfheal/shared/protocol';
 import { describe, expect, it } from 'vitest';
 import {
   ADMIN,
@@ -216,8 +222,9 @@ describe.each(STORES)('ingest and storage on $name', ({ create }) => {
     expect(Array.isArray(status.recentDecisions)).toBe(true);
     expect(status.errorPatterns[0].count).toBeGreaterThanOrEqual(status.errorPatterns.at(-1).count);
     expect(typeof status.uptime).toBe('number');
-    const { agents } = await adminGet(suite.base, '/api/agents');
-    const payments = agents.find((a: { service: string }) => a.service === 'payments');
+    const { agents } = agentListSchema.parse(await adminGet(suite.base, '/api/agents'));
+    const payments = agents.find((a) => a.service === 'payments');
+    healthSchema.parse(await (await fetch(`${suite.base}/api/health`)).json());
     expect(payments).toMatchObject({
       agent: 'backend',
       hostname: 'pay-1',

@@ -6,6 +6,7 @@ const DESCRIPTIONS: Record<number, string> = {
   403: 'The credentials are not valid here',
   404: 'Not found',
   413: 'The body is too large',
+  426: 'Not a WebSocket upgrade',
   429: 'Too many requests; see Retry-After',
   500: 'A bug in the collector; sending the same request again will not help',
   503: 'Overloaded or the store is unavailable; see Retry-After',
