@@ -15,6 +15,8 @@ export interface Recommendations {
   forReport(report: IngestReport): Command[];
   /** Adds a page command this collector just stored. */
   added(row: CommandRow): void;
+  /** Waits for a reload in flight and stops reloading. */
+  close(): Promise<void>;
 }
 
 const keyOf = (project: string, fingerprint: string) => `${project}\u0000${fingerprint}`;
@@ -27,7 +29,8 @@ const keyOf = (project: string, fingerprint: string) => `${project}\u0000${finge
 export function createRecommendations(db: Db, clock: Clock): Recommendations {
   let open = new Map<string, CommandRow[]>();
   let loadedAt = 0;
-  let loading = false;
+  let loading: Promise<void> | undefined;
+  let closed = false;
   let handedOut = new Set<string>();
 
   const index = (rows: CommandRow[]) => {
@@ -40,18 +43,17 @@ export function createRecommendations(db: Db, clock: Clock): Recommendations {
   };
   const refresh = () => {
     loadedAt = Date.now();
-    if (loading) return;
+    if (loading || closed) return;
     const delivered = [...handedOut];
     handedOut = new Set();
-    loading = true;
-    markDelivered(db, delivered, clock.now())
+    loading = markDelivered(db, delivered, clock.now())
       .then(() => openPageCommands(db, clock.now()))
       .then((rows) => {
         open = index(rows);
       })
       .catch(() => {})
       .finally(() => {
-        loading = false;
+        loading = undefined;
       });
   };
   return {
@@ -76,6 +78,10 @@ export function createRecommendations(db: Db, clock: Clock): Recommendations {
     added(row) {
       const key = keyOf(row.projectId, row.fingerprint);
       open.set(key, [...(open.get(key) ?? []), row]);
+    },
+    async close() {
+      closed = true;
+      await loading;
     },
   };
 }

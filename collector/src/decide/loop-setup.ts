@@ -77,6 +77,9 @@ export async function createActing(deps: {
   return {
     decisions: loop,
     routes: { loop, channel, recommendations, clock },
-    close: () => channel.close(),
+    async close() {
+      await recommendations.close();
+      await channel.close();
+    },
   };
 }

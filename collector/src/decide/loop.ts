@@ -95,8 +95,13 @@ export function createDecisionLoop(ctx: LoopContext, model?: ModelPort): Decisio
     }
   }
 
+  // Verification passes run one after another in this process, so a caller that asks for one
+  // (a test after moving the clock) never returns while the timer's pass holds the rows.
+  let verifying: Promise<unknown> = Promise.resolve();
   async function settle(): Promise<void> {
-    const settled = await settleDue(ctx);
+    const pass = verifying.then(() => settleDue(ctx));
+    verifying = pass.catch(() => {});
+    const settled = await pass;
     for (const { outcome, status } of settled) {
       if (status !== 'succeeded') {
         enqueue({
@@ -187,8 +192,16 @@ export function createDecisionLoop(ctx: LoopContext, model?: ModelPort): Decisio
     await settle();
   }
 
+  let sweeping = false;
+  // One sweep at a time: on a slow store the next tick is skipped rather than piled up.
   const timer = setInterval(() => {
-    sweep().catch((error) => ctx.logger.warn({ err: error }, 'the decision sweep failed'));
+    if (sweeping) return;
+    sweeping = true;
+    sweep()
+      .catch((error) => ctx.logger.warn({ err: error }, 'the decision sweep failed'))
+      .finally(() => {
+        sweeping = false;
+      });
   }, SWEEP_MS);
   timer.unref();
 
@@ -211,7 +224,8 @@ export function createDecisionLoop(ctx: LoopContext, model?: ModelPort): Decisio
               fingerprint: event.fingerprint,
               severity: event.severity,
               type: event.type,
-              degraded: event.type === 'health_check' && report.healthy === false,
+              // A grouped health check is one that failed or warned: the service is degraded.
+              degraded: event.type === 'health_check',
             });
           }
         }
@@ -243,19 +257,9 @@ export function createDecisionLoop(ctx: LoopContext, model?: ModelPort): Decisio
       const now = ctx.clock.now();
       await ctx.db.transaction(async (txRaw) => {
         const tx = txRaw as unknown as Db;
-        const [decision] = await Promise.all([
-          setDecisionStatus(tx, row.decisionId, 'failed', now, ['dispatched']),
-          holdOff(
-            tx,
-            {
-              project: row.projectId,
-              fingerprint: row.fingerprint,
-              kind: 'unknown',
-              strategy: row.strategy,
-            },
-            now,
-          ),
-        ]);
+        const decision = await setDecisionStatus(tx, row.decisionId, 'failed', now, ['dispatched']);
+        const pattern = { project: row.projectId, fingerprint: row.fingerprint };
+        await holdOff(tx, { ...pattern, kind: 'unknown', strategy: row.strategy }, now);
         if (decision) await publish(tx, [decisionUpdate(decision)]);
       });
     },
@@ -267,6 +271,8 @@ export function createDecisionLoop(ctx: LoopContext, model?: ModelPort): Decisio
       closed = true;
       clearInterval(timer);
       while (running) await running;
+      await verifying;
+      while (sweeping) await new Promise((r) => setTimeout(r, 10));
       await ctx.escalator.drain();
     },
   };
