@@ -6,6 +6,12 @@ export default defineConfig({
   resolve: { conditions },
   ssr: { resolve: { conditions } },
   test: {
-    projects: ['shared', 'collector', 'extension', 'extension/vitest.browser.config.ts'],
+    projects: [
+      'shared',
+      'collector',
+      'backend-agent',
+      'extension',
+      'extension/vitest.browser.config.ts',
+    ],
   },
 });

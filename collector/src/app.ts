@@ -2,12 +2,18 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { Logger } from 'pino';
+import type { Clock } from './clock.js';
+import type { CommandChannel } from './commands/channel.js';
+import type { Recommendations } from './commands/recommend.js';
 import type { Database } from './db/database.js';
+import type { DecisionLoop } from './decide/loop.js';
 import { fromZodError, isStoreUnreachable, ProblemError, storeUnavailable } from './errors.js';
 import type { GroupCommit } from './ingest/group-commit.js';
 import type { RateLimiter } from './ingest/rate-limit.js';
 import type { LiveHub } from './live/hub.js';
 import type { Metrics } from './metrics.js';
+import { mountCommands } from './routes/commands.js';
+import { mountDecisions } from './routes/decisions.js';
 import { mountHealth } from './routes/health.js';
 import { mountLive } from './routes/live.js';
 import { mountRead } from './routes/read.js';
@@ -31,6 +37,13 @@ export interface AppDeps {
   settle(): Promise<void>;
   /** Live updates; without a hub `/ws/dashboard` is not mounted. */
   hub?: LiveHub;
+  /** The decision loop, for approve and reject. */
+  loop: DecisionLoop;
+  /** Wakes long polls for commands. */
+  channel: CommandChannel;
+  /** Page commands for a report's answer. */
+  recommendations: Recommendations;
+  clock: Clock;
 }
 
 function problem(c: Context, error: ProblemError) {
@@ -97,6 +110,8 @@ export function createApp(deps: AppDeps): OpenAPIHono {
     settle: deps.settle,
   });
   mountHealth(app, { ...deps });
+  mountCommands(app, { ...deps, db: deps.database.db, onAck: deps.loop.onAck });
+  mountDecisions(app, { ...deps, db: deps.database.db });
   if (deps.hub)
     mountLive(app, { hub: deps.hub, adminTokenHash: deps.adminTokenHash, instance: deps.instance });
 

@@ -5,8 +5,12 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import pino, { type Logger } from 'pino';
 import { WebSocketServer } from 'ws';
 import { createApp } from './app.js';
+import type { Clock } from './clock.js';
 import type { CollectorConfig } from './config.js';
 import type { Database } from './db/database.js';
+import type { DecisionLoop } from './decide/loop.js';
+import { createActing } from './decide/loop-setup.js';
+import type { ModelPort } from './decide/types.js';
 import { createAggregator } from './ingest/aggregator.js';
 import { createGroupCommit } from './ingest/group-commit.js';
 import { createRateLimiter } from './ingest/rate-limit.js';
@@ -30,6 +34,8 @@ export interface Collector {
   readonly database: Database;
   readonly credentials: Credentials;
   readonly logger: Logger;
+  /** The decision loop: tests await `idle()` and call `sweep()` after moving the clock. */
+  readonly decisions: DecisionLoop;
   /** Starts serving on the configured host and port; resolves to the port bound. */
   listen(): Promise<number>;
   /** Stops taking requests, finishes those in flight, then closes the store. */
@@ -46,13 +52,24 @@ export async function openDatabase(config: CollectorConfig): Promise<Database> {
   return openPglite(config.dataDir);
 }
 
+/** What a collector can be given instead of building it from the config. */
+export interface CollectorDeps {
+  /** An open store; by default the one `config` names. */
+  database?: Database;
+  /** The model behind decisions; without one, knowledge and rules decide alone. */
+  model?: ModelPort;
+  /** Where the decision loop and ingest read the time. */
+  clock?: Clock;
+}
+
 /** Opens the store, ensures credentials and builds the app; `listen` starts serving. */
 export async function createCollector(
   config: CollectorConfig,
-  database?: Database,
+  deps: CollectorDeps = {},
 ): Promise<Collector> {
   const logger = pino({ level: config.logLevel });
-  const db = database ?? (await openDatabase(config));
+  const db = deps.database ?? (await openDatabase(config));
+  const instance = randomUUID();
   const credentials = await ensureCredentials(db.db, {
     adminToken: config.adminToken,
     projectKey: config.projectKey,
@@ -75,6 +92,7 @@ export async function createCollector(
     async (batch) => {
       const result = await writeReports(db, batch);
       aggregator.poke();
+      decisions.onCommitted(batch);
       // Sent once the events are committed; a lost live update loses no data.
       notifyUpdates(db.execute, result.stored.map(toReportUpdate)).catch((error: unknown) =>
         logger.warn({ err: error }, 'sending live updates failed'),
@@ -88,7 +106,18 @@ export async function createCollector(
     },
   );
   const hub = await createLiveHub(db);
+  const acting = await createActing({
+    config,
+    database: db,
+    metrics,
+    logger,
+    instance,
+    settle: () => aggregator.settle(),
+    ...deps,
+  });
+  const { decisions } = acting;
   const app = createApp({
+    ...acting.routes,
     database: db,
     ingest,
     projects: createProjectCache(db.db),
@@ -97,7 +126,7 @@ export async function createCollector(
     logger,
     startedAt: Date.now(),
     version: VERSION,
-    instance: randomUUID(),
+    instance,
     maxInflightBytes: config.maxInflightBytes,
     limiter: createRateLimiter(config.rateLimitPerSecond, config.rateLimitBurst),
     settle: () => aggregator.settle(),
@@ -126,6 +155,7 @@ export async function createCollector(
     database: db,
     credentials,
     logger,
+    decisions,
     listen() {
       wss = new WebSocketServer({ noServer: true });
       return new Promise((resolve, reject) => {
@@ -144,6 +174,7 @@ export async function createCollector(
     async close() {
       clearInterval(retention);
       await hub.close();
+      await acting.close();
       if (server) {
         const closing = new Promise<void>((resolve) => server?.close(() => resolve()));
         (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
@@ -151,6 +182,7 @@ export async function createCollector(
       }
       wss?.close();
       await ingest.drain();
+      await decisions.close();
       await aggregator.settle().catch(() => {});
       await aggregator.close();
       await db.close();

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { RISK_LEVELS, type RiskLevel } from '@selfheal/shared';
 import { z } from 'zod';
 
 /** How a collector is set up; `fromEnv` reads it from the environment. */
@@ -29,7 +30,42 @@ export interface CollectorConfig {
   retentionDays: number;
   /** How long issue and agent figures may wait before they are folded into their rows. */
   aggregateDelayMs: number;
+  /** How the collector decides and acts on issues. */
+  decisions: DecisionConfig;
 }
+
+/** The decision loop's settings. */
+export interface DecisionConfig {
+  /** Least gating confidence for a fix to be applied without a person. */
+  autoApplyThreshold: number;
+  /** Riskiest strategy class applied without a person. */
+  autoApplyMaxRisk: RiskLevel;
+  /** Decide and record, never dispatch. */
+  dryRun: boolean;
+  /** How long a fixed fingerprint must stay away for the fix to count as a success. */
+  verifyWindowMs: number;
+  /** Most model calls per hour, per collector. */
+  llmMaxCallsPerHour: number;
+  /** Where escalations are posted (Slack-compatible); none, only dashboards show them. */
+  escalationWebhookUrl?: string;
+  /** Occurrences within `persistentWindowMs` that make an issue persistent. */
+  persistentThreshold: number;
+  persistentWindowMs: number;
+  /** Most time an open decision is reused before it expires. */
+  decisionTtlMs: number;
+}
+
+/** The decision loop's defaults. */
+export const defaultDecisionConfig: DecisionConfig = {
+  autoApplyThreshold: 0.8,
+  autoApplyMaxRisk: 'moderate',
+  dryRun: false,
+  verifyWindowMs: 60_000,
+  llmMaxCallsPerHour: 60,
+  persistentThreshold: 5,
+  persistentWindowMs: 300_000,
+  decisionTtlMs: 1_800_000,
+};
 
 /** Every default, written once: `fromEnv` and tests start from these. */
 export const defaultConfig = {
@@ -43,6 +79,7 @@ export const defaultConfig = {
   rateLimitPerSecond: 0,
   rateLimitBurst: 10_000,
   aggregateDelayMs: 200,
+  decisions: defaultDecisionConfig,
   retentionDays: 14,
 } as const satisfies Partial<CollectorConfig>;
 
@@ -67,6 +104,15 @@ const envSchema = z.object({
   INGEST_RATE_LIMIT: count(defaultConfig.rateLimitPerSecond, 0),
   INGEST_RATE_BURST: count(defaultConfig.rateLimitBurst),
   AGGREGATE_DELAY_MS: count(defaultConfig.aggregateDelayMs, 0),
+  AUTO_APPLY_THRESHOLD: z.coerce.number().min(0).max(1).default(0.8),
+  AUTO_APPLY_MAX_RISK: z.enum(RISK_LEVELS).default('moderate'),
+  DRY_RUN: z.enum(['true', 'false', '1', '0']).default('false'),
+  VERIFY_WINDOW: z.coerce.number().min(0).default(60),
+  LLM_MAX_CALLS_PER_HOUR: count(60, 0),
+  ESCALATION_WEBHOOK_URL: z.url().optional(),
+  PERSISTENT_THRESHOLD: count(5),
+  PERSISTENT_WINDOW: z.coerce.number().min(1).default(300),
+  DECISION_TTL: z.coerce.number().min(1).default(1800),
   RETENTION_DAYS: count(defaultConfig.retentionDays),
 });
 
@@ -100,6 +146,17 @@ export function fromEnv(env: Record<string, string | undefined>): CollectorConfi
     rateLimitPerSecond: e.INGEST_RATE_LIMIT,
     rateLimitBurst: e.INGEST_RATE_BURST,
     aggregateDelayMs: e.AGGREGATE_DELAY_MS,
+    decisions: {
+      autoApplyThreshold: e.AUTO_APPLY_THRESHOLD,
+      autoApplyMaxRisk: e.AUTO_APPLY_MAX_RISK,
+      dryRun: e.DRY_RUN === 'true' || e.DRY_RUN === '1',
+      verifyWindowMs: e.VERIFY_WINDOW * 1000,
+      llmMaxCallsPerHour: e.LLM_MAX_CALLS_PER_HOUR,
+      escalationWebhookUrl: e.ESCALATION_WEBHOOK_URL,
+      persistentThreshold: e.PERSISTENT_THRESHOLD,
+      persistentWindowMs: e.PERSISTENT_WINDOW * 1000,
+      decisionTtlMs: e.DECISION_TTL * 1000,
+    },
     retentionDays: e.RETENTION_DAYS,
   };
 }

@@ -1,8 +1,17 @@
 import { createCollector } from './collector.js';
 import { fromEnv } from './config.js';
+import { createOpenAiModel } from './decide/openai.js';
 
 const config = fromEnv(process.env);
-const collector = await createCollector(config);
+const apiKey = process.env.OPENAI_API_KEY;
+const model = apiKey
+  ? createOpenAiModel({
+      apiKey,
+      baseURL: process.env.OPENAI_BASE_URL,
+      model: process.env.OPENAI_MODEL,
+    })
+  : undefined;
+const collector = await createCollector(config, { model });
 const port = await collector.listen();
 const { generated } = collector.credentials;
 const where = config.databaseUrl ? 'Postgres' : `PGlite in ${config.dataDir}`;
@@ -10,9 +19,33 @@ collector.logger.info(
   { port, host: config.host, store: where },
   `collector listening on http://${config.host}:${port}`,
 );
+if (model) {
+  collector.logger.info(
+    { model: model.model },
+    'decisions: learned knowledge, then the model, then the rules',
+  );
+} else {
+  collector.logger.warn(
+    'no OPENAI_API_KEY: decisions use learned knowledge and the built-in rules only',
+  );
+}
+if (config.decisions.dryRun)
+  collector.logger.warn('DRY_RUN: decisions are recorded, never dispatched');
 if (generated.adminToken || generated.projectKey) {
   // Printed once, at the start that generated them; the store keeps only the admin token's hash.
   const lines = ['', 'selfheal: first start, credentials generated (shown only now):'];
+  if (model) {
+    collector.logger.info(
+      { model: model.model },
+      'decisions: learned knowledge, then the model, then the rules',
+    );
+  } else {
+    collector.logger.warn(
+      'no OPENAI_API_KEY: decisions use learned knowledge and the built-in rules only',
+    );
+  }
+  if (config.decisions.dryRun)
+    collector.logger.warn('DRY_RUN: decisions are recorded, never dispatched');
   if (generated.adminToken) lines.push(`  ADMIN_TOKEN=${generated.adminToken}`);
   if (generated.projectKey) lines.push(`  PROJECT_KEY=${generated.projectKey}`);
   process.stdout.write(`${lines.join('\n')}\n\n`);

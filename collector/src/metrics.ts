@@ -12,6 +12,16 @@ const COUNTERS = {
   selfheal_reports_refused_total: 'Reports refused, by reason.',
   selfheal_reports_total: 'Reports acknowledged, by agent type.',
   selfheal_issues_created_total: 'Issues seen for the first time.',
+  selfheal_decisions_total: 'Decisions stored, by source and first status.',
+  selfheal_decision_candidates_dropped_total:
+    'Issues not looked at because too many were waiting (looked at again when they recur).',
+  selfheal_decisions_reviewed_total: 'Pending decisions approved or rejected, by verdict.',
+  selfheal_commands_total: 'Commands issued, delivered, acknowledged and refused, by target.',
+  selfheal_outcomes_total: 'Fix outcomes settled by verification, by status.',
+  selfheal_escalations_total: 'Escalations recorded and webhook posts, by status.',
+  selfheal_llm_calls_total: 'Model calls behind decisions, by model and whether cached.',
+  selfheal_llm_tokens_total: 'Model tokens spent, by model and type (prompt, completion).',
+  selfheal_llm_cost_usd_total: 'Estimated model cost in US dollars, by model.',
   selfheal_internal_errors_total: 'Requests answered 500 (a bug in the collector), by route.',
 } as const;
 /** A counter the collector keeps. */

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
 import { afterAll, beforeAll } from 'vitest';
-import { type Collector, createCollector } from '../src/collector.js';
+import { type Collector, type CollectorDeps, createCollector } from '../src/collector.js';
 import { type CollectorConfig, defaultConfig } from '../src/config.js';
 
 /** The admin token and project key every test collector uses. */
@@ -68,16 +68,20 @@ if (!TEST_DATABASE_URL && !process.env.SELFHEAL_WARNED) {
 export async function startCollector(
   target: StoreTarget,
   overrides: Partial<CollectorConfig> = {},
+  deps: CollectorDeps = {},
 ): Promise<{ collector: Collector; base: string }> {
-  const collector = await createCollector({
-    ...defaultConfig,
-    port: 0,
-    logLevel: 'silent',
-    adminToken: ADMIN,
-    projectKey: KEY,
-    ...target.config(),
-    ...overrides,
-  });
+  const collector = await createCollector(
+    {
+      ...defaultConfig,
+      port: 0,
+      logLevel: 'silent',
+      adminToken: ADMIN,
+      projectKey: KEY,
+      ...target.config(),
+      ...overrides,
+    },
+    deps,
+  );
   const port = await collector.listen();
   return { collector, base: `http://127.0.0.1:${port}` };
 }
@@ -118,11 +122,12 @@ export async function adminGet<T = any>(base: string, path: string): Promise<T> 
 export function collectorPerSuite(
   create: () => Promise<StoreTarget>,
   overrides: Partial<CollectorConfig> = {},
+  deps: () => CollectorDeps = () => ({}),
 ): { target: StoreTarget; collector: Collector; base: string } {
   const suite = {} as { target: StoreTarget; collector: Collector; base: string };
   beforeAll(async () => {
     suite.target = await create();
-    Object.assign(suite, await startCollector(suite.target, overrides));
+    Object.assign(suite, await startCollector(suite.target, overrides, deps()));
   });
   afterAll(async () => {
     await suite.collector?.close();

@@ -1,10 +1,9 @@
 import { type ErrorKind, type EventType, FIX_EVENT_TYPES, type Severity } from '@selfheal/shared';
-import type { AgentType, Decision } from '@selfheal/shared/protocol';
+import type { AgentType } from '@selfheal/shared/protocol';
 import { sql } from 'drizzle-orm';
 import {
   bigint,
   boolean,
-  doublePrecision,
   index,
   integer,
   jsonb,
@@ -137,26 +136,6 @@ export const agents = pgTable(
   ],
 );
 
-/** What the collector decided to do about an issue. */
-export const decisions = pgTable(
-  'decisions',
-  {
-    id: text('id').primaryKey(),
-    projectId: text('project_id').notNull(),
-    fingerprint: text('fingerprint').notNull(),
-    strategy: text('strategy').notNull(),
-    source: text('source').$type<Decision['source']>().notNull(),
-    confidence: doublePrecision('confidence').notNull(),
-    reasoning: text('reasoning').notNull(),
-    estimatedImpact: text('estimated_impact').notNull(),
-    rollbackPlan: text('rollback_plan').notNull(),
-    developerFix: text('developer_fix'),
-    status: text('status').$type<Decision['status']>().notNull(),
-    createdAt: time('created_at').notNull().defaultNow(),
-  },
-  (t) => [index('decisions_recent').on(t.createdAt)],
-);
-
 /**
  * Issue counts stored with their events but not yet added to `issues`. Ingest only inserts
  * here, so concurrent writers never wait on a hot issue row; the aggregator folds these rows
@@ -190,3 +169,5 @@ export const agentDeltas = pgTable('agent_deltas', {
   reports: integer('reports').notNull(),
   seenAt: time('seen_at').notNull(),
 });
+
+export * from './schema-decisions.js';

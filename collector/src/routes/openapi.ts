@@ -5,6 +5,7 @@ const DESCRIPTIONS: Record<number, string> = {
   401: 'No credentials were sent',
   403: 'The credentials are not valid here',
   404: 'Not found',
+  409: 'Conflict: the resource is no longer in a state that allows this',
   413: 'The body is too large',
   426: 'Not a WebSocket upgrade',
   429: 'Too many requests; see Retry-After',

@@ -7,8 +7,10 @@ import {
 } from '@selfheal/shared/protocol';
 import { requireAdmin } from '../auth.js';
 import type { Db } from '../db/database.js';
+import { decisionStatus } from '../decide/store-status.js';
 import { ProblemError } from '../errors.js';
 import { getIssue, getStatus, listAgents, listIssues } from '../store/queries.js';
+import { projectQuery } from './decisions.js';
 import { problemResponses } from './openapi.js';
 
 /** What the read routes need. */
@@ -20,7 +22,11 @@ export interface ReadRouteDeps {
   settle(): Promise<void>;
 }
 
-const limitQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).optional() });
+const limitQuery = z.object({
+  project: projectQuery,
+  limit: z.coerce.number().int().min(1).max(1000).optional(),
+});
+const projectOnly = z.object({ project: projectQuery });
 const fingerprintParam = z.object({ fingerprint: z.string().min(1).max(64) });
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({
@@ -39,11 +45,15 @@ export function mountRead(app: OpenAPIHono, deps: ReadRouteDeps): void {
     summary: 'The fleet at a glance',
     security,
     middleware,
+    request: { query: projectOnly },
     responses: json(statusSchema, 'Status'),
   });
   app.openapi(status, async (c) => {
     await deps.settle();
-    return c.json(await getStatus(deps.db, Math.round((Date.now() - deps.startedAt) / 1000)), 200);
+    const { project } = c.req.valid('query');
+    const uptime = Math.round((Date.now() - deps.startedAt) / 1000);
+    const figures = await getStatus(deps.db, project, uptime);
+    return c.json({ ...figures, ...(await decisionStatus(deps.db, project)) }, 200);
   });
 
   const issues = createRoute({
@@ -57,7 +67,8 @@ export function mountRead(app: OpenAPIHono, deps: ReadRouteDeps): void {
   });
   app.openapi(issues, async (c) => {
     await deps.settle();
-    return c.json({ issues: await listIssues(deps.db, c.req.valid('query').limit) }, 200);
+    const { project, limit } = c.req.valid('query');
+    return c.json({ issues: await listIssues(deps.db, project, limit) }, 200);
   });
 
   const issue = createRoute({
@@ -66,13 +77,13 @@ export function mountRead(app: OpenAPIHono, deps: ReadRouteDeps): void {
     summary: 'One issue with its most recent events',
     security,
     middleware,
-    request: { params: fingerprintParam },
+    request: { params: fingerprintParam, query: projectOnly },
     responses: { ...json(issueDetailSchema, 'The issue'), ...problemResponses(404) },
   });
   app.openapi(issue, async (c) => {
     const { fingerprint } = c.req.valid('param');
     await deps.settle();
-    const detail = await getIssue(deps.db, fingerprint);
+    const detail = await getIssue(deps.db, c.req.valid('query').project, fingerprint);
     if (!detail) {
       throw new ProblemError({
         status: 404,
@@ -89,10 +100,11 @@ export function mountRead(app: OpenAPIHono, deps: ReadRouteDeps): void {
     summary: 'Agents the collector has heard from',
     security,
     middleware,
+    request: { query: projectOnly },
     responses: json(agentListSchema, 'Agents'),
   });
   app.openapi(agents, async (c) => {
     await deps.settle();
-    return c.json({ agents: await listAgents(deps.db) }, 200);
+    return c.json({ agents: await listAgents(deps.db, c.req.valid('query').project) }, 200);
   });
 }

@@ -3,6 +3,8 @@ import { anyReportSchema, LIMITS, reportAckSchema } from '@selfheal/shared/proto
 import type { MiddlewareHandler } from 'hono';
 import type { Logger } from 'pino';
 import { type IngestVariables, requireProjectKey } from '../auth.js';
+import type { Clock } from '../clock.js';
+import type { Recommendations } from '../commands/recommend.js';
 import { isStoreUnreachable, overloaded, ProblemError, storeUnavailable } from '../errors.js';
 import type { GroupCommit } from '../ingest/group-commit.js';
 import { parseReport, toIngestReport } from '../ingest/normalize.js';
@@ -21,6 +23,10 @@ export interface ReportRouteDeps {
   /** Most request-body bytes held in memory by reports being received at once. */
   maxInflightBytes: number;
   logger: Logger;
+  /** Page commands for the fingerprints of a stored report. */
+  recommendations: Recommendations;
+  /** Stamps `receivedAt`, which verification windows are measured against. */
+  clock: Clock;
 }
 
 type IngestEnv = { Variables: IngestVariables };
@@ -127,7 +133,7 @@ export function mountReport(app: OpenAPIHono, deps: ReportRouteDeps): void {
         detail: `origin ${origin.slice(0, 200)} may not send to this project`,
       });
     }
-    const now = Date.now();
+    const now = deps.clock.now();
     let report: ReturnType<typeof parseReport>;
     try {
       report = parseReport(await readJsonBody(c), now);
@@ -168,6 +174,7 @@ export function mountReport(app: OpenAPIHono, deps: ReportRouteDeps): void {
     deps.metrics.inc('selfheal_events_duplicate_total', {}, ack.duplicates);
     deps.metrics.inc('selfheal_reports_total', { agent: report.agent });
     deps.metrics.observeIngest((performance.now() - started) / 1000);
-    return c.json(ack, 202);
+    const commands = deps.recommendations.forReport(ingestReport);
+    return c.json(commands.length > 0 ? { ...ack, commands } : ack, 202);
   });
 }

@@ -9,23 +9,29 @@ export const ONLINE_WINDOW_MS = 5 * 60_000;
 /** A critical issue seen within this window counts toward `criticalIssues`. */
 export const CRITICAL_WINDOW_MS = 24 * 60 * 60_000;
 
-/** Issues, most frequent first. */
-export async function listIssues(db: Db, limit = 100): Promise<Issue[]> {
+/** Issues of `project`, most frequent first. */
+export async function listIssues(db: Db, project: string, limit = 100): Promise<Issue[]> {
   const rows = await db
     .select()
     .from(issues)
+    .where(eq(issues.projectId, project))
     .orderBy(desc(issues.count), desc(issues.lastSeen))
     .limit(limit);
   return rows.map(toIssue);
 }
 
-/** One issue and its most recent events, or undefined. */
+/** One issue of `project` and its most recent events, or undefined. */
 export async function getIssue(
   db: Db,
+  project: string,
   fingerprint: string,
   limit = 20,
 ): Promise<IssueDetail | undefined> {
-  const [row] = await db.select().from(issues).where(eq(issues.fingerprint, fingerprint)).limit(1);
+  const [row] = await db
+    .select()
+    .from(issues)
+    .where(and(eq(issues.projectId, project), eq(issues.fingerprint, fingerprint)))
+    .limit(1);
   if (!row) return undefined;
   const recent = await db
     .select()
@@ -53,9 +59,19 @@ export async function getIssue(
   };
 }
 
-/** Agents, most recently heard from first. */
-export async function listAgents(db: Db, now = Date.now(), limit = 500): Promise<Agent[]> {
-  const rows = await db.select().from(agents).orderBy(desc(agents.lastSeen)).limit(limit);
+/** Agents of `project`, most recently heard from first. */
+export async function listAgents(
+  db: Db,
+  project: string,
+  now = Date.now(),
+  limit = 500,
+): Promise<Agent[]> {
+  const rows = await db
+    .select()
+    .from(agents)
+    .where(eq(agents.projectId, project))
+    .orderBy(desc(agents.lastSeen))
+    .limit(limit);
   return rows.map((row) => ({
     id: row.id,
     agent: row.agent,
@@ -71,8 +87,13 @@ export async function listAgents(db: Db, now = Date.now(), limit = 500): Promise
   }));
 }
 
-/** The fleet at a glance; `uptime` is the caller's. */
-export async function getStatus(db: Db, uptime: number, now = Date.now()): Promise<Status> {
+/** The fleet of `project` at a glance; `uptime` is the caller's. */
+export async function getStatus(
+  db: Db,
+  project: string,
+  uptime: number,
+  now = Date.now(),
+): Promise<Status> {
   const online = new Date(now - ONLINE_WINDOW_MS);
   const [agentFigures, errorFigures, fixFigures, recentErrors, critical, recentReports, patterns] =
     await Promise.all([
@@ -88,8 +109,12 @@ export async function getStatus(db: Db, uptime: number, now = Date.now()): Promi
               Number,
             ),
         })
-        .from(agents),
-      db.select({ total: sum(issues.count).mapWith(Number) }).from(issues),
+        .from(agents)
+        .where(eq(agents.projectId, project)),
+      db
+        .select({ total: sum(issues.count).mapWith(Number) })
+        .from(issues)
+        .where(eq(issues.projectId, project)),
       db
         .select({
           total: count(),
@@ -99,22 +124,33 @@ export async function getStatus(db: Db, uptime: number, now = Date.now()): Promi
             ),
         })
         .from(events)
-        .where(eq(events.type, 'fix_outcome')),
+        .where(and(eq(events.projectId, project), eq(events.type, 'fix_outcome'))),
       db
         .select({ total: sum(reports.faultCount).mapWith(Number) })
         .from(reports)
-        .where(gt(reports.receivedAt, new Date(now - 60_000))),
+        .where(and(eq(reports.projectId, project), gt(reports.receivedAt, new Date(now - 60_000)))),
       db
         .select({ total: count() })
         .from(issues)
         .where(
           and(
+            eq(issues.projectId, project),
             eq(issues.severity, 'critical'),
             gt(issues.lastSeen, new Date(now - CRITICAL_WINDOW_MS)),
           ),
         ),
-      db.select().from(reports).orderBy(desc(reports.receivedAt)).limit(10),
-      db.select().from(issues).orderBy(desc(issues.count)).limit(10),
+      db
+        .select()
+        .from(reports)
+        .where(eq(reports.projectId, project))
+        .orderBy(desc(reports.receivedAt))
+        .limit(10),
+      db
+        .select()
+        .from(issues)
+        .where(eq(issues.projectId, project))
+        .orderBy(desc(issues.count))
+        .limit(10),
     ]);
   const fixes = fixFigures[0] ?? { total: 0, succeeded: 0 };
   return {

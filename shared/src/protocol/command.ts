@@ -15,6 +15,10 @@ export const commandSchema = z
     service: z.string().nullable(),
     strategy: strategyNameSchema,
     params: z.record(z.string(), z.unknown()),
+    rollback: z.boolean().optional().meta({
+      description:
+        'True when the command undoes an earlier run of the strategy (its catalog `rollback`), after that fix made things worse.',
+    }),
     issuedAt: isoTimeSchema,
     expiresAt: isoTimeSchema.meta({ description: 'Not to be carried out after this time.' }),
   })

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { decisionSchema } from './decision.js';
 import { errorKindSchema } from './event.js';
+import { escalationSchema, llmUsageSchema } from './knowledge.js';
 import { agentTypeSchema } from './report.js';
 
 /** A report as lists and live updates show it. */
@@ -64,6 +65,13 @@ export const statusSchema = z
     criticalIssues: z.number().int(),
     recentReports: z.array(reportSummarySchema),
     recentDecisions: z.array(decisionSchema),
+    escalations: z
+      .array(escalationSchema)
+      .optional()
+      .meta({ description: 'Recent escalations of the project, newest first.' }),
+    llm: llmUsageSchema
+      .optional()
+      .meta({ description: 'Model calls, tokens and estimated cost of the project.' }),
     errorPatterns: z.array(errorPatternSchema),
     uptime: z.number().meta({ description: 'Seconds since this collector process started.' }),
   })

@@ -1,0 +1,156 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Command } from '@selfheal/shared/protocol';
+import { describe, expect, it } from 'vitest';
+import { BackendAgent } from './agent.js';
+import type { Check, CheckResult } from './check.js';
+
+function command(patch: Partial<Command> = {}): Command {
+  const now = Date.now();
+  return {
+    type: 'command',
+    protocolVersion: 1,
+    id: `cmd-${Math.random()}`,
+    decisionId: 'd-1',
+    project: 'default',
+    fingerprint: 'f',
+    target: 'service',
+    service: 'orders',
+    strategy: 'custom',
+    params: { name: 'flush' },
+    issuedAt: new Date(now).toISOString(),
+    expiresAt: new Date(now + 60_000).toISOString(),
+    ...patch,
+  };
+}
+
+function agentWith(check: Check, autoFix = true) {
+  let flushes = 0;
+  const agent = new BackendAgent({
+    serviceName: 'orders',
+    builtins: false,
+    autoFix,
+    checks: [check],
+    playbook: { db_down: [] },
+    fixes: {
+      reconnect_database: () => {
+        flushes += 1;
+      },
+      custom: {
+        flush: () => {
+          flushes += 1;
+        },
+      },
+    },
+    verifyTimeoutMs: 50,
+    stateFile: join(tmpdir(), `selfheal-agent-test-${Math.random()}.json`),
+    env: {},
+  });
+  return { agent, flushes: () => flushes };
+}
+
+const passing: Check & { result: CheckResult } = {
+  name: 'db',
+  kind: 'db_down',
+  result: { status: 'pass' },
+  run() {
+    return this.result;
+  },
+};
+
+describe('commands the agent refuses', () => {
+  it.each([
+    [{ target: 'page' as const }, 'a page command is not for a backend agent'],
+    [{ service: 'billing' }, 'the command is for service "billing"'],
+    [{ protocolVersion: 2 }, 'protocol version 2 is newer'],
+    [{ expiresAt: new Date(Date.now() - 1_000).toISOString() }, 'expired'],
+    [{ params: { name: 'nope' } }, 'no custom fix named "nope"'],
+    [{ params: {} }, 'custom needs "name"'],
+    [{ strategy: 'scale_out' as const, params: {} }, 'scale_out is not configured'],
+    [
+      { strategy: 'restart_service' as const, params: { graceMs: -1 } },
+      'graceMs must be at least 0',
+    ],
+  ])('%j', async (patch, reason) => {
+    const { agent, flushes } = agentWith(passing);
+    const result = await agent.execute(command(patch));
+    expect(result.accepted).toBe(false);
+    expect(result.reason).toContain(reason);
+    expect(flushes()).toBe(0);
+  });
+
+  it('refuses everything while auto-fix is off', async () => {
+    const { agent } = agentWith(passing, false);
+    expect(await agent.execute(command())).toMatchObject({
+      accepted: false,
+      reason: 'auto-fix is off on this agent',
+    });
+  });
+});
+
+describe('commands the agent carries out', () => {
+  it('runs a custom fix by name and verifies every check when the fingerprint names none', async () => {
+    const { agent, flushes } = agentWith(passing);
+    expect(await agent.execute(command())).toMatchObject({ accepted: true, success: true });
+    expect(flushes()).toBe(1);
+  });
+
+  it('does not run a fix again within its cooldown, but confirms with the check that the fault is gone', async () => {
+    const { agent, flushes } = agentWith(passing);
+    await agent.runChecks();
+    const fingerprint = agent.status().checks[0]?.fingerprint as string;
+    const reconnect = command({ strategy: 'reconnect_database', params: {}, fingerprint });
+    expect(await agent.execute(reconnect)).toMatchObject({ accepted: true, success: true });
+    expect(flushes()).toBe(1);
+    const again = await agent.execute({ ...reconnect, id: 'cmd-again' });
+    expect(again).toMatchObject({ accepted: true, success: true });
+    expect(again.reason).toMatch(/not run again \(cooling down.*the check passes/);
+    expect(flushes()).toBe(1);
+  });
+
+  it('reports a fix that ran but left the check failing as a failure', async () => {
+    const failing: Check = {
+      name: 'db',
+      kind: 'db_down',
+      run: () => ({ status: 'fail', message: 'refused' }),
+    };
+    const { agent, flushes } = agentWith(failing);
+    await agent.runChecks();
+    const fingerprint = agent.status().checks[0]?.fingerprint as string;
+    const result = await agent.execute(
+      command({ strategy: 'reconnect_database', params: {}, fingerprint }),
+    );
+    expect(result).toMatchObject({ accepted: true, success: false });
+    expect(result.reason).toContain('db still fail: refused');
+    expect(flushes()).toBe(1);
+  });
+});
+
+describe('start period', () => {
+  it('does not count failures while the service comes up, then does', async () => {
+    const failing: Check = {
+      name: 'api',
+      kind: 'api_down',
+      run: () => ({ status: 'fail', message: 'starting' }),
+    };
+    const agent = new BackendAgent({
+      serviceName: 'slow-start',
+      builtins: false,
+      checks: [failing],
+      failureThreshold: 1,
+      autoFix: false,
+      checkInterval: 60,
+      env: {},
+    });
+    agent.startPeriod(300);
+    await agent.runChecks();
+    expect(agent.status().checks[0]).toMatchObject({
+      status: 'fail',
+      failuresInRow: 0,
+      failing: false,
+    });
+    await new Promise((r) => setTimeout(r, 350));
+    await agent.runChecks();
+    expect(agent.status().checks[0]).toMatchObject({ failuresInRow: 1, failing: true });
+  });
+});

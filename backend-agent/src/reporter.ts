@@ -1,0 +1,212 @@
+import { LIMITS, PROTOCOL_VERSION } from '@selfheal/shared';
+import { type Event, eventSchema } from '@selfheal/shared/protocol';
+import { bump, type Counters } from './counters.js';
+import { delay } from './delay.js';
+import { retryAfterMs, send } from './http-client.js';
+import type { Spool } from './spool.js';
+
+/** Where and how the agent reports. */
+export interface ReporterOptions {
+  /** The collector's base URL; null keeps events in the buffer (nothing is sent). */
+  collectorUrl: string | null;
+  projectKey: string | null;
+  service: string;
+  hostname: string;
+  /** Longest an event waits before its batch is sent. */
+  batchMs: number;
+  /** Most events kept while the collector is unreachable; past it the oldest are dropped. */
+  maxBuffered: number;
+  spool?: Spool;
+  timeoutMs?: number;
+  counters: Counters;
+  onError: (where: string, error: unknown) => void;
+}
+
+/** Batches events to `POST /api/report`, buffering them through outages. */
+export interface Reporter {
+  /** Queues an event (validated; an invalid one is counted and dropped). */
+  push(event: Event): void;
+  /** Sends what is queued now; resolves when that attempt ends (sent or kept for later). */
+  flush(): Promise<void>;
+  /** Events waiting to be sent. */
+  pending(): number;
+  start(): void;
+  /** One last attempt to send, then keeps the rest in the spool, if any. */
+  stop(timeoutMs?: number): Promise<void>;
+  /** Writes what is queued to the spool at once (the process is about to die). */
+  saveNow(): void;
+}
+
+const MIN_BACKOFF_MS = 500;
+const MAX_BACKOFF_MS = 30_000;
+
+/** A reporter that resends a batch with the same event ids until the collector has it. */
+export function createReporter(options: ReporterOptions): Reporter {
+  const { counters } = options;
+  const queue: Event[] = [];
+  const known = new Set<string>();
+  let inflight = 0;
+  let sending: Promise<void> | null = null;
+  let backoffMs = 0;
+  let nextAttemptAt = 0;
+  let batchLimit: number = LIMITS.maxEventsPerReport;
+  let timer: NodeJS.Timeout | undefined;
+  let spoolDirty = false;
+
+  for (const event of options.spool?.load() ?? []) enqueue(event, false);
+
+  function enqueue(event: Event, validate: boolean): void {
+    if (known.has(event.id)) return;
+    if (validate && !eventSchema.safeParse(event).success) {
+      bump(counters.dropped, 'invalid');
+      return;
+    }
+    if (queue.length >= options.maxBuffered) {
+      // The oldest event not being sent right now makes room.
+      const [old] = queue.splice(inflight, 1);
+      if (old) known.delete(old.id);
+      bump(counters.dropped, 'buffer_full');
+    }
+    queue.push(event);
+    known.add(event.id);
+    counters.eventsQueued += 1;
+  }
+
+  function take(count: number): void {
+    for (const event of queue.splice(0, count)) known.delete(event.id);
+  }
+
+  function failed(retryAfter?: number): void {
+    counters.sendFailures += 1;
+    backoffMs = Math.min(MAX_BACKOFF_MS, Math.max(MIN_BACKOFF_MS, backoffMs * 2));
+    nextAttemptAt = Date.now() + Math.max(backoffMs, retryAfter ?? 0);
+    spoolDirty = true;
+  }
+
+  async function sendOnce(): Promise<boolean> {
+    if (!options.collectorUrl || queue.length === 0) return false;
+    const batch = queue.slice(0, batchLimit);
+    inflight = batch.length;
+    const body = JSON.stringify({
+      agent: 'backend',
+      protocolVersion: PROTOCOL_VERSION,
+      service: options.service,
+      hostname: options.hostname,
+      events: batch,
+    });
+    try {
+      const answer = await send(`${options.collectorUrl}/api/report`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${options.projectKey ?? ''}`,
+          'content-type': 'application/json',
+        },
+        body,
+        timeoutMs: options.timeoutMs ?? 10_000,
+      });
+      if (answer.status >= 200 && answer.status < 300) {
+        const ack = safeJson(answer.body) as { accepted?: number; duplicates?: number };
+        counters.eventsSent += ack.accepted ?? batch.length;
+        counters.eventsDuplicate += ack.duplicates ?? 0;
+        take(batch.length);
+        backoffMs = 0;
+        nextAttemptAt = 0;
+        batchLimit = LIMITS.maxEventsPerReport;
+        return true;
+      }
+      if (answer.status === 413 && batch.length > 1) {
+        batchLimit = Math.max(1, Math.floor(batch.length / 2));
+        return true;
+      }
+      if (answer.status === 408 || answer.status === 429 || answer.status >= 500) {
+        failed(retryAfterMs(answer.headers['retry-after']));
+        return false;
+      }
+      // The collector refused the batch itself (bad key, bad shape): resending cannot help.
+      take(batch.length);
+      bump(counters.dropped, 'rejected', batch.length);
+      options.onError(
+        'report',
+        new Error(`collector answered ${answer.status}: ${answer.body.slice(0, 300)}`),
+      );
+      return true;
+    } catch {
+      failed();
+      return false;
+    } finally {
+      inflight = 0;
+    }
+  }
+
+  async function drain(): Promise<void> {
+    while (queue.length > 0 && Date.now() >= nextAttemptAt) {
+      if (!(await sendOnce())) break;
+    }
+    if (!options.spool) return;
+    if (queue.length === 0 && spoolDirty) {
+      spoolDirty = false;
+      await options.spool.clear();
+    } else if (queue.length > 0 && spoolDirty) {
+      await options.spool.save(queue);
+    }
+  }
+
+  function flush(): Promise<void> {
+    if (!sending) {
+      sending = drain()
+        .catch((error) => options.onError('report', error))
+        .finally(() => {
+          sending = null;
+        });
+    }
+    return sending;
+  }
+
+  return {
+    push(event) {
+      enqueue(event, true);
+      if (queue.length >= batchLimit && Date.now() >= nextAttemptAt) void flush();
+    },
+    flush,
+    pending: () => queue.length,
+    start() {
+      if (timer) return;
+      timer = setInterval(() => {
+        if (queue.length > 0 && Date.now() >= nextAttemptAt) void flush();
+      }, options.batchMs);
+      timer.unref();
+      if (queue.length > 0) {
+        spoolDirty = true;
+        void flush();
+      }
+    },
+    async stop(timeoutMs = 5_000) {
+      clearInterval(timer);
+      timer = undefined;
+      nextAttemptAt = 0;
+      await Promise.race([flush(), delay(timeoutMs)]);
+      if (queue.length > 0 && options.spool) {
+        try {
+          await options.spool.save(queue);
+        } catch (error) {
+          options.onError('spool', error);
+        }
+      }
+    },
+    saveNow() {
+      try {
+        options.spool?.saveNow(queue);
+      } catch (error) {
+        options.onError('spool', error);
+      }
+    },
+  };
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text) ?? {};
+  } catch {
+    return {};
+  }
+}

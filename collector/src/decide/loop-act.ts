@@ -1,0 +1,243 @@
+import { randomUUID } from 'node:crypto';
+import { STRATEGIES } from '@selfheal/shared';
+import type { DashboardUpdate } from '@selfheal/shared/protocol';
+import type { Logger } from 'pino';
+import type { Clock } from '../clock.js';
+import type { CommandChannel } from '../commands/channel.js';
+import { COMMAND_TTL_MS, type CommandRow, insertCommand } from '../commands/store.js';
+import type { DecisionConfig } from '../config.js';
+import type { Db } from '../db/database.js';
+import { llmUsage } from '../db/schema.js';
+import {
+  type EscalationRow,
+  type Escalator,
+  recordEscalation,
+  toEscalation,
+} from '../escalate/webhook.js';
+import { rememberDeveloperFix } from '../learn/knowledge.js';
+import { publish } from '../live/publish.js';
+import type { Metrics } from '../metrics.js';
+import { problem } from '../protocol-check.js';
+import {
+  type DecisionRow,
+  getDecision,
+  insertDecision,
+  setDecisionStatus,
+  toDecision,
+} from './store.js';
+import type { DecisionDraft, DecisionInput } from './types.js';
+
+/** What the decision loop's steps share. */
+export interface LoopContext {
+  db: Db;
+  clock: Clock;
+  config: DecisionConfig;
+  channel: CommandChannel;
+  escalator: Escalator;
+  metrics: Metrics;
+  logger: Logger;
+  /** This collector's id, for claims. */
+  instance: string;
+  /** Folds pending issue figures into their rows, so the loop reads the issues it is handed. */
+  settle(): Promise<void>;
+  /** Called after a page command is stored, so the report route hands it out at once. */
+  onPageCommand(row: CommandRow): void;
+}
+
+/** The live update of a decision. */
+export const decisionUpdate = (row: DecisionRow): DashboardUpdate => ({
+  type: 'decision',
+  decision: toDecision(row),
+});
+
+/** True when an agent can carry the decision out (a page or a service fix). */
+const runnable = (row: Pick<DecisionRow, 'target' | 'strategy'>) =>
+  (row.target === 'page' || row.target === 'service') && row.strategy !== 'report_only';
+
+/** Stores a command for a decision and NOTIFYs the pollers of its service, inside `tx`. */
+export async function dispatch(
+  ctx: LoopContext,
+  tx: Db,
+  decision: DecisionRow,
+  options: { rollback?: boolean } = {},
+): Promise<CommandRow> {
+  const now = ctx.clock.now();
+  const command = await insertCommand(tx, {
+    id: randomUUID(),
+    decisionId: decision.id,
+    projectId: decision.projectId,
+    fingerprint: decision.fingerprint,
+    target: decision.target,
+    service: decision.service,
+    strategy: decision.strategy,
+    params: decision.params,
+    rollback: options.rollback ?? false,
+    issuedAt: new Date(now),
+    expiresAt: new Date(now + COMMAND_TTL_MS),
+  });
+  if (command.target === 'service' && command.service) {
+    await ctx.channel.announce(tx, command.projectId, command.service);
+  }
+  return command;
+}
+
+/** After the commit that stored `commands`: wake this process's pollers, count them. */
+export function afterDispatch(ctx: LoopContext, commands: CommandRow[]): void {
+  for (const command of commands) {
+    ctx.metrics.inc('selfheal_commands_total', { event: 'issued', target: command.target });
+    if (command.target === 'service' && command.service) {
+      ctx.channel.wake(command.projectId, command.service);
+    } else if (command.target === 'page') {
+      ctx.onPageCommand(command);
+    }
+  }
+}
+
+/**
+ * Stores a draft as the fingerprint's open decision and acts on it in the same transaction:
+ * auto-applied → a command; dry run → recorded; otherwise pending and escalated. Undefined
+ * when another decision was opened for the fingerprint meanwhile.
+ */
+export async function storeDraft(
+  ctx: LoopContext,
+  input: DecisionInput,
+  draft: DecisionDraft,
+  trigger: DecisionInput['trigger'],
+): Promise<DecisionRow | undefined> {
+  const now = ctx.clock.now();
+  const dry = ctx.config.dryRun;
+  const apply = draft.autoApply && !dry && runnable(draft);
+  const status = apply ? 'dispatched' : dry ? 'recorded' : 'pending';
+  const commands: CommandRow[] = [];
+  let escalation: EscalationRow | undefined;
+  const stored = await ctx.db.transaction(async (txRaw) => {
+    const tx = txRaw as unknown as Db;
+    const row = await insertDecision(tx, {
+      id: randomUUID(),
+      projectId: input.project,
+      fingerprint: input.fingerprint,
+      kind: input.kind,
+      target: draft.target,
+      service: draft.target === 'service' ? input.service : null,
+      strategy: draft.strategy,
+      params: draft.params,
+      source: draft.source,
+      trigger,
+      confidence: draft.confidence,
+      modelConfidence: draft.modelConfidence,
+      riskLevel: draft.riskLevel,
+      reasoning: draft.reasoning,
+      estimatedImpact: draft.estimatedImpact,
+      rollbackPlan: draft.rollbackPlan,
+      developerFix: draft.developerFix,
+      notes: dry ? [...draft.notes, 'dry run: recorded, not dispatched'] : draft.notes,
+      autoApplied: apply,
+      status,
+      createdAt: new Date(now),
+      updatedAt: new Date(now),
+      expiresAt: new Date(now + ctx.config.decisionTtlMs),
+    });
+    if (!row) return undefined;
+    if (draft.llm) {
+      await tx.insert(llmUsage).values({
+        id: randomUUID(),
+        projectId: input.project,
+        decisionId: row.id,
+        fingerprint: input.fingerprint,
+        model: draft.llm.model,
+        promptTokens: draft.llm.cached ? 0 : draft.llm.promptTokens,
+        completionTokens: draft.llm.cached ? 0 : draft.llm.completionTokens,
+        costUsd: draft.llm.cached ? 0 : draft.llm.costUsd,
+        cached: draft.llm.cached,
+        createdAt: new Date(now),
+      });
+    }
+    if (draft.developerFix) {
+      await rememberDeveloperFix(
+        tx,
+        { ...input, strategy: draft.strategy, developerFix: draft.developerFix },
+        now,
+      );
+    }
+    const updates = [decisionUpdate(row)];
+    if (apply) commands.push(await dispatch(ctx, tx, row));
+    else if (!dry) {
+      const configured = Boolean(ctx.config.escalationWebhookUrl);
+      escalation = await recordEscalation(tx, toDecision(row), configured, now);
+      updates.push({ type: 'escalation', escalation: toEscalation(escalation) });
+    }
+    await publish(tx, updates);
+    return row;
+  });
+  if (!stored) return undefined;
+  ctx.metrics.inc('selfheal_decisions_total', { source: stored.source, status: stored.status });
+  if (draft.llm) {
+    const model = draft.llm.model;
+    ctx.metrics.inc('selfheal_llm_calls_total', { model, cached: String(draft.llm.cached) });
+    if (!draft.llm.cached) {
+      ctx.metrics.inc(
+        'selfheal_llm_tokens_total',
+        { model, type: 'prompt' },
+        draft.llm.promptTokens,
+      );
+      ctx.metrics.inc(
+        'selfheal_llm_tokens_total',
+        { model, type: 'completion' },
+        draft.llm.completionTokens,
+      );
+      ctx.metrics.inc('selfheal_llm_cost_usd_total', { model }, draft.llm.costUsd);
+    }
+  }
+  afterDispatch(ctx, commands);
+  if (escalation) {
+    ctx.metrics.inc('selfheal_escalations_total', { status: escalation.status });
+    ctx.escalator.send(escalation, toDecision(stored), input.title);
+  }
+  return stored;
+}
+
+/**
+ * A person's verdict on a pending decision: approve dispatches it (or records it when no agent
+ * runs it), reject dismisses it and holds the strategy off for the fingerprint. Idempotent for
+ * the same verdict; a decision already settled otherwise is a 409.
+ */
+export async function review(
+  ctx: LoopContext,
+  project: string,
+  id: string,
+  verdict: 'approve' | 'reject',
+  learnRejection: (tx: Db, row: DecisionRow, now: number) => Promise<void>,
+): Promise<DecisionRow> {
+  const now = ctx.clock.now();
+  const commands: CommandRow[] = [];
+  const row = await ctx.db.transaction(async (txRaw) => {
+    const tx = txRaw as unknown as Db;
+    const found = await getDecision(tx, project, id);
+    if (!found) throw problem(404, 'Not found', `this project has no decision ${id.slice(0, 128)}`);
+    if (found.status !== 'pending') {
+      const same =
+        verdict === 'reject'
+          ? found.status === 'rejected'
+          : ['approved', 'dispatched', 'recorded', 'succeeded', 'failed', 'rolled_back'].includes(
+              found.status,
+            );
+      if (same) return found;
+      throw problem(409, 'Conflict', `the decision is ${found.status}, not pending`);
+    }
+    const next = verdict === 'reject' ? 'rejected' : runnable(found) ? 'dispatched' : 'recorded';
+    const moved = await setDecisionStatus(tx, id, next, now, ['pending']);
+    if (!moved) throw problem(409, 'Conflict', 'the decision changed meanwhile; read it again');
+    if (verdict === 'approve' && next === 'dispatched')
+      commands.push(await dispatch(ctx, tx, moved));
+    if (verdict === 'reject') await learnRejection(tx, moved, now);
+    await publish(tx, [decisionUpdate(moved)]);
+    return moved;
+  });
+  ctx.metrics.inc('selfheal_decisions_reviewed_total', { verdict });
+  afterDispatch(ctx, commands);
+  return row;
+}
+
+/** True when the strategy of a decision has a rollback an agent can run. */
+export const canRollBack = (row: DecisionRow) =>
+  STRATEGIES[row.strategy].rollback !== null && runnable(row);

@@ -1,0 +1,198 @@
+import { type ErrorKind, isErrorKind, isSeverity, type Severity } from '@selfheal/shared';
+import { and, desc, eq, gt, gte, inArray, ne, sql, sum } from 'drizzle-orm';
+import type { Db } from '../db/database.js';
+import {
+  agents,
+  decisions,
+  events,
+  issues,
+  OPEN_DECISION_STATUSES,
+  reports,
+} from '../db/schema.js';
+import type { DecisionInput, DecisionTrigger } from './types.js';
+
+/** A fault the ingest just stored, as the decision loop first sees it. */
+export interface Candidate {
+  project: string;
+  fingerprint: string;
+  severity: string;
+  type: string;
+  /** True when it came from a failing health check. */
+  degraded: boolean;
+  /** Set when a fix for it failed: decide again whatever its severity. */
+  trigger?: DecisionTrigger;
+}
+
+/** Whether a fault needs action now, and why; undefined when it does not (yet). */
+export async function triggerOf(
+  db: Db,
+  candidate: Candidate,
+  persistent: { threshold: number; windowMs: number },
+  now: number,
+): Promise<DecisionTrigger | undefined> {
+  if (candidate.trigger) return candidate.trigger;
+  if (candidate.severity === 'critical') return 'critical';
+  if (candidate.degraded) return 'degraded';
+  // Count at most `threshold` recent occurrences: the index answers without a full count.
+  const recent = await db.execute(sql`
+    select count(*)::int as n from (
+      select 1 from ${events}
+      where ${events.fingerprint} = ${candidate.fingerprint}
+        and ${events.receivedAt} > ${new Date(now - persistent.windowMs).toISOString()}::timestamptz
+        and ${events.projectId} = ${candidate.project}
+      limit ${persistent.threshold}) as recent`);
+  const rows = Array.isArray(recent) ? recent : ((recent as { rows?: unknown[] }).rows ?? []);
+  const n = Number((rows[0] as { n?: number } | undefined)?.n ?? 0);
+  return n >= persistent.threshold ? 'persistent' : undefined;
+}
+
+const ONLINE_MS = 5 * 60_000;
+
+/** Everything `decide()` is told about an issue, read from the store; undefined if it is gone. */
+export async function buildInput(
+  db: Db,
+  project: string,
+  fingerprint: string,
+  trigger: DecisionTrigger,
+  now: number,
+): Promise<DecisionInput | undefined> {
+  const [issue] = await db
+    .select()
+    .from(issues)
+    .where(and(eq(issues.projectId, project), eq(issues.fingerprint, fingerprint)));
+  if (!issue) return undefined;
+  const online = new Date(now - ONLINE_MS);
+  const [sample, similar, agentFigures, rate] = await Promise.all([
+    db
+      .select({
+        agent: events.agent,
+        message: events.message,
+        stack: events.stack,
+        url: events.url,
+        data: events.data,
+      })
+      .from(events)
+      .where(and(eq(events.fingerprint, fingerprint), eq(events.projectId, project)))
+      .orderBy(desc(events.receivedAt))
+      .limit(1),
+    db
+      .select({
+        fingerprint: issues.fingerprint,
+        kind: issues.kind,
+        title: issues.title,
+        count: issues.count,
+      })
+      .from(issues)
+      .where(
+        and(
+          eq(issues.projectId, project),
+          eq(issues.kind, issue.kind),
+          ne(issues.fingerprint, fingerprint),
+        ),
+      )
+      .orderBy(desc(issues.count))
+      .limit(5),
+    db
+      .select({
+        online:
+          sql<number>`count(*) filter (where ${agents.lastSeen} > ${online.toISOString()}::timestamptz)`.mapWith(
+            Number,
+          ),
+        unhealthy:
+          sql<number>`count(distinct ${agents.service}) filter (where ${agents.agent} = 'backend' and ${agents.healthy} is false and ${agents.lastSeen} > ${online.toISOString()}::timestamptz)`.mapWith(
+            Number,
+          ),
+      })
+      .from(agents)
+      .where(eq(agents.projectId, project)),
+    db
+      .select({ faults: sum(reports.faultCount).mapWith(Number) })
+      .from(reports)
+      .where(and(eq(reports.projectId, project), gt(reports.receivedAt, new Date(now - 60_000)))),
+  ]);
+  const first = sample[0];
+  const kind: ErrorKind = isErrorKind(issue.kind) ? issue.kind : 'unknown';
+  const severity: Severity = isSeverity(issue.severity) ? issue.severity : 'medium';
+  return {
+    project,
+    fingerprint,
+    kind,
+    severity,
+    // Backend issues are fixed in their service, frontend ones in the page.
+    target: first?.agent === 'backend' ? 'service' : 'page',
+    service: issue.service,
+    title: issue.title,
+    sample: {
+      message: first?.message ?? undefined,
+      stack: first?.stack ?? undefined,
+      url: first?.url ?? undefined,
+      data: first?.data ?? undefined,
+    },
+    count: issue.count,
+    firstSeen: issue.firstSeen.toISOString(),
+    lastSeen: issue.lastSeen.toISOString(),
+    trigger,
+    similar: similar.map((s) => ({ ...s, kind: isErrorKind(s.kind) ? s.kind : 'unknown' })),
+    systemState: {
+      agentsOnline: agentFigures[0]?.online ?? 0,
+      unhealthyServices: agentFigures[0]?.unhealthy ?? 0,
+      errorRatePerMinute: rate[0]?.faults ?? 0,
+    },
+  };
+}
+
+/**
+ * Drops, in two queries per project (and one fold of pending issue figures), the candidates that cannot need a decision now: those with
+ * an open decision, and those that are neither urgent nor counted often enough yet to be
+ * persistent. The few left are looked at one by one.
+ */
+export async function screen(
+  db: Db,
+  batch: Candidate[],
+  persistentThreshold: number,
+  settle: () => Promise<void>,
+): Promise<Candidate[]> {
+  const byProject = new Map<string, Candidate[]>();
+  for (const candidate of batch) {
+    const list = byProject.get(candidate.project) ?? [];
+    list.push(candidate);
+    byProject.set(candidate.project, list);
+  }
+  const kept: Candidate[] = [];
+  for (const [project, list] of byProject) {
+    const fingerprints = list.map((c) => c.fingerprint);
+    const open = await db
+      .select({ fingerprint: decisions.fingerprint })
+      .from(decisions)
+      .where(
+        and(
+          eq(decisions.projectId, project),
+          inArray(decisions.fingerprint, fingerprints),
+          inArray(decisions.status, [...OPEN_DECISION_STATUSES]),
+        ),
+      );
+    const decided = new Set(open.map((r) => r.fingerprint));
+    const waiting = list.filter((c) => !decided.has(c.fingerprint));
+    if (waiting.length === 0) continue;
+    // Issue figures are folded in the background: bring them up to date before reading them.
+    await settle();
+    const calm = waiting.filter((c) => !urgent(c)).map((c) => c.fingerprint);
+    const counted = calm.length
+      ? await db
+          .select({ fingerprint: issues.fingerprint })
+          .from(issues)
+          .where(
+            and(
+              eq(issues.projectId, project),
+              inArray(issues.fingerprint, calm),
+              gte(issues.count, persistentThreshold),
+            ),
+          )
+      : [];
+    const often = new Set(counted.map((r) => r.fingerprint));
+    kept.push(...waiting.filter((c) => urgent(c) || often.has(c.fingerprint)));
+  }
+  return kept;
+}
+
+const urgent = (c: Candidate) => Boolean(c.trigger) || c.severity === 'critical' || c.degraded;

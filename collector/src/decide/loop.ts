@@ -1,0 +1,279 @@
+import type { CommandRow } from '../commands/store.js';
+import { expireCommands } from '../commands/store.js';
+import type { Db } from '../db/database.js';
+import type { IngestReport } from '../ingest/normalize.js';
+import { holdOff, learnOutcome, readKnowledge } from '../learn/knowledge.js';
+import { type ReportedOutcome, recordOutcomes } from '../learn/outcomes.js';
+import { settleDue } from '../learn/verify.js';
+import { publish } from '../live/publish.js';
+import { decide } from './engine.js';
+import { decisionUpdate, type LoopContext, review, storeDraft } from './loop-act.js';
+import { buildInput, type Candidate, screen, triggerOf } from './loop-input.js';
+import {
+  claimDecision,
+  type DecisionRow,
+  expireDecisions,
+  findOpenDecision,
+  releaseClaim,
+  setDecisionStatus,
+} from './store.js';
+import type { ModelPort } from './types.js';
+
+/** How long a claim to decide lasts if its collector dies while deciding. */
+const CLAIM_MS = 60_000;
+/** How often expiries and verification windows are checked. */
+const SWEEP_MS = 1_000;
+/** Decisions taken at once. */
+const CONCURRENCY = 4;
+/**
+ * Most fingerprints waiting to be looked at. Past it new ones are dropped and counted: each
+ * comes back with its next occurrence, and ingest never waits on the loop.
+ */
+const MAX_PENDING = 10_000;
+
+/** The decision loop: what ingest hands it, and what routes ask of it. */
+export interface DecisionLoop {
+  /** Hands the loop what a committed batch stored; returns at once (never delays the 202). */
+  onCommitted(batch: IngestReport[]): void;
+  /** A person approves or rejects a pending decision. */
+  review(project: string, id: string, verdict: 'approve' | 'reject'): Promise<DecisionRow>;
+  /** An agent acknowledged (or refused) a command. */
+  onAck(row: CommandRow, changed: boolean): Promise<void>;
+  /** Runs expiries and due verifications now (the timer does this every second). */
+  sweep(): Promise<void>;
+  /** Resolves once everything handed to the loop so far has been decided or settled. */
+  idle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const keyOf = (project: string, fingerprint: string) => `${project}\u0000${fingerprint}`;
+
+/** Creates the loop over the store; `model` is optional (knowledge and rules alone without it). */
+export function createDecisionLoop(ctx: LoopContext, model?: ModelPort): DecisionLoop {
+  const candidates = new Map<string, Candidate>();
+  const outcomes: ReportedOutcome[] = [];
+  const busy = new Set<string>();
+  let running: Promise<void> | undefined;
+  let closed = false;
+
+  const policy = () => ({
+    autoApplyThreshold: ctx.config.autoApplyThreshold,
+    maxRisk: ctx.config.autoApplyMaxRisk,
+    dryRun: ctx.config.dryRun,
+  });
+
+  async function handle(candidate: Candidate): Promise<void> {
+    const { project, fingerprint } = candidate;
+    const now = ctx.clock.now();
+    const trigger = await triggerOf(
+      ctx.db,
+      candidate,
+      {
+        threshold: ctx.config.persistentThreshold,
+        windowMs: ctx.config.persistentWindowMs,
+      },
+      now,
+    );
+    if (!trigger) return;
+    const claim = { project, fingerprint, instance: ctx.instance };
+    if (!(await claimDecision(ctx.db, claim, now, now + CLAIM_MS))) return;
+    try {
+      // Another collector may have decided between the first look and the claim.
+      if (await findOpenDecision(ctx.db, project, fingerprint)) return;
+      const input = await buildInput(ctx.db, project, fingerprint, trigger, now);
+      if (!input) return;
+      const known = await readKnowledge(ctx.db, input, now);
+      const draft = await decide(input, {
+        knowledge: known.records,
+        blocked: known.blocked,
+        policy: policy(),
+        model,
+      });
+      await storeDraft(ctx, input, draft, trigger);
+    } finally {
+      await releaseClaim(ctx.db, claim);
+    }
+  }
+
+  // Verification passes run one after another in this process, so a caller that asks for one
+  // (a test after moving the clock) never returns while the timer's pass holds the rows.
+  let verifying: Promise<unknown> = Promise.resolve();
+  async function settle(): Promise<void> {
+    const pass = verifying.then(() => settleDue(ctx));
+    verifying = pass.catch(() => {});
+    const settled = await pass;
+    for (const { outcome, status } of settled) {
+      if (status !== 'succeeded') {
+        enqueue({
+          project: outcome.projectId,
+          fingerprint: outcome.fingerprint,
+          severity: 'high',
+          type: 'error',
+          degraded: false,
+          trigger: 'fix_failed',
+        });
+      }
+    }
+  }
+
+  async function drainQueue(): Promise<void> {
+    while (!closed && (outcomes.length > 0 || candidates.size > 0)) {
+      if (outcomes.length > 0) {
+        await ctx.settle();
+        const taken = outcomes.splice(0, outcomes.length);
+        await recordOutcomes(ctx.db, taken, ctx.config.verifyWindowMs);
+        await settle();
+      }
+      const waiting = [...candidates.values()].filter(
+        (c) => !busy.has(keyOf(c.project, c.fingerprint)),
+      );
+      candidates.clear();
+      const batch = await screen(ctx.db, waiting, ctx.config.persistentThreshold, ctx.settle);
+      for (let i = 0; i < batch.length; i += CONCURRENCY) {
+        await Promise.all(
+          batch.slice(i, i + CONCURRENCY).map(async (candidate) => {
+            const key = keyOf(candidate.project, candidate.fingerprint);
+            busy.add(key);
+            try {
+              await handle(candidate);
+            } catch (error) {
+              ctx.logger.warn(
+                { err: error, fingerprint: candidate.fingerprint },
+                'deciding failed',
+              );
+            } finally {
+              busy.delete(key);
+            }
+          }),
+        );
+      }
+    }
+  }
+
+  function schedule(): void {
+    if (running || closed) return;
+    running = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(drainQueue)
+      .catch((error) => ctx.logger.warn({ err: error }, 'the decision loop failed'))
+      .finally(() => {
+        running = undefined;
+        if (outcomes.length > 0 || candidates.size > 0) schedule();
+      });
+  }
+
+  function enqueue(candidate: Candidate): void {
+    const key = keyOf(candidate.project, candidate.fingerprint);
+    const seen = candidates.get(key);
+    if (!seen && candidates.size >= MAX_PENDING) {
+      ctx.metrics.inc('selfheal_decision_candidates_dropped_total');
+      return;
+    }
+    // Keep the strongest reason: an explicit trigger, then critical, then degraded.
+    if (
+      !seen ||
+      candidate.trigger ||
+      (!seen.trigger && candidate.severity === 'critical') ||
+      candidate.degraded
+    ) {
+      candidates.set(key, seen?.trigger && !candidate.trigger ? seen : candidate);
+    }
+    schedule();
+  }
+
+  async function sweep(): Promise<void> {
+    const now = ctx.clock.now();
+    const expired = await expireDecisions(ctx.db, now);
+    await expireCommands(ctx.db, now);
+    if (expired.length > 0) {
+      await ctx.db.transaction(async (tx) =>
+        publish(tx as unknown as Db, expired.map(decisionUpdate)),
+      );
+    }
+    await settle();
+  }
+
+  let sweeping = false;
+  // One sweep at a time: on a slow store the next tick is skipped rather than piled up.
+  const timer = setInterval(() => {
+    if (sweeping) return;
+    sweeping = true;
+    sweep()
+      .catch((error) => ctx.logger.warn({ err: error }, 'the decision sweep failed'))
+      .finally(() => {
+        sweeping = false;
+      });
+  }, SWEEP_MS);
+  timer.unref();
+
+  return {
+    onCommitted(batch) {
+      if (closed) return;
+      for (const report of batch) {
+        for (const event of report.events) {
+          if (event.type === 'fix_outcome' && event.data) {
+            outcomes.push({
+              project: report.projectId,
+              eventId: event.id,
+              service: report.service,
+              receivedAt: report.receivedAt,
+              data: event.data,
+            });
+          } else if (event.grouped) {
+            enqueue({
+              project: report.projectId,
+              fingerprint: event.fingerprint,
+              severity: event.severity,
+              type: event.type,
+              // A grouped health check is one that failed or warned: the service is degraded.
+              degraded: event.type === 'health_check',
+            });
+          }
+        }
+      }
+      if (outcomes.length > 0) schedule();
+    },
+    review(project, id, verdict) {
+      return review(ctx, project, id, verdict, (tx, row, now) =>
+        learnOutcome(
+          tx,
+          {
+            project: row.projectId,
+            fingerprint: row.fingerprint,
+            kind: row.kind,
+            strategy: row.strategy,
+            success: false,
+            holdOff: true,
+          },
+          now,
+        ),
+      );
+    },
+    async onAck(row, changed) {
+      ctx.metrics.inc('selfheal_commands_total', {
+        event: row.status === 'refused' ? 'refused' : 'acknowledged',
+        target: row.target,
+      });
+      if (!changed || row.status !== 'refused') return;
+      const now = ctx.clock.now();
+      await ctx.db.transaction(async (txRaw) => {
+        const tx = txRaw as unknown as Db;
+        const decision = await setDecisionStatus(tx, row.decisionId, 'failed', now, ['dispatched']);
+        const pattern = { project: row.projectId, fingerprint: row.fingerprint };
+        await holdOff(tx, { ...pattern, kind: 'unknown', strategy: row.strategy }, now);
+        if (decision) await publish(tx, [decisionUpdate(decision)]);
+      });
+    },
+    sweep,
+    async idle() {
+      while (running) await running;
+    },
+    async close() {
+      closed = true;
+      clearInterval(timer);
+      while (running) await running;
+      await verifying;
+      while (sweeping) await new Promise((r) => setTimeout(r, 10));
+      await ctx.escalator.drain();
+    },
+  };
+}

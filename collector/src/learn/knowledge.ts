@@ -1,0 +1,209 @@
+import { type ErrorKind, STRATEGIES, type StrategyName } from '@selfheal/shared';
+import { and, eq, or, sql } from 'drizzle-orm';
+import type { Db } from '../db/database.js';
+import { knowledge } from '../db/schema.js';
+import type { KnowledgeRecord } from '../decide/types.js';
+
+/** A knowledge row as stored. */
+export type KnowledgeRow = typeof knowledge.$inferSelect;
+
+/** Consecutive failures of a (fingerprint, strategy) that open its breaker. */
+export const BREAKER_FAILURES = 3;
+/** How long an open breaker, a rollback or a refusal holds a strategy off. */
+export const HOLD_OFF_MS = 60 * 60_000;
+/** restart_service's first back-off, doubled after each failure up to RESTART_BACKOFF_MAX_MS. */
+export const RESTART_BACKOFF_MS = 10_000;
+export const RESTART_BACKOFF_MAX_MS = 5 * 60_000;
+
+/** What `decide()` reads for an issue: rows for its fingerprint and its kind, and what is blocked. */
+export async function readKnowledge(
+  db: Db,
+  where: { project: string; fingerprint: string; kind: ErrorKind },
+  now: number,
+): Promise<{ records: KnowledgeRecord[]; blocked: Set<StrategyName> }> {
+  const rows = await db
+    .select()
+    .from(knowledge)
+    .where(
+      and(
+        eq(knowledge.projectId, where.project),
+        or(
+          and(eq(knowledge.patternType, 'fingerprint'), eq(knowledge.pattern, where.fingerprint)),
+          and(eq(knowledge.patternType, 'kind'), eq(knowledge.pattern, where.kind)),
+        ),
+      ),
+    );
+  const blocked = new Set<StrategyName>();
+  for (const row of rows) {
+    if (row.patternType !== 'fingerprint') continue;
+    const until = Math.max(row.blockedUntil?.getTime() ?? 0, row.cooldownUntil?.getTime() ?? 0);
+    if (until > now) blocked.add(row.strategy);
+  }
+  const records = rows.map((row) => ({
+    patternType: row.patternType,
+    pattern: row.pattern,
+    strategy: row.strategy,
+    successes: row.successes,
+    failures: row.failures,
+    developerFix: row.developerFix,
+  }));
+  return { records, blocked };
+}
+
+interface Pattern {
+  project: string;
+  fingerprint: string;
+  kind: ErrorKind;
+  strategy: StrategyName;
+}
+
+/** Locks (creating when new) the knowledge row of one pattern and strategy. */
+async function lockRow(
+  tx: Db,
+  project: string,
+  patternType: 'fingerprint' | 'kind',
+  pattern: string,
+  strategy: StrategyName,
+  now: Date,
+): Promise<KnowledgeRow> {
+  await tx
+    .insert(knowledge)
+    .values({ projectId: project, patternType, pattern, strategy, updatedAt: now })
+    .onConflictDoNothing();
+  const [row] = await tx
+    .select()
+    .from(knowledge)
+    .where(
+      and(
+        eq(knowledge.projectId, project),
+        eq(knowledge.patternType, patternType),
+        eq(knowledge.pattern, pattern),
+        eq(knowledge.strategy, strategy),
+      ),
+    )
+    .for('update');
+  return row as KnowledgeRow;
+}
+
+const keyWhere = (row: KnowledgeRow) =>
+  and(
+    eq(knowledge.projectId, row.projectId),
+    eq(knowledge.patternType, row.patternType),
+    eq(knowledge.pattern, row.pattern),
+    eq(knowledge.strategy, row.strategy),
+  );
+
+/**
+ * Learns one verified outcome, on the fingerprint's row and the kind's row. On the fingerprint's
+ * row it also runs loop protection: BREAKER_FAILURES failures in a row or `holdOff` block the
+ * strategy for HOLD_OFF_MS, a success starts the strategy's cooldown, and restart_service backs
+ * off from 10 s, doubling to 5 min.
+ */
+export async function learnOutcome(
+  tx: Db,
+  outcome: Pattern & { success: boolean; holdOff?: boolean; developerFix?: string | null },
+  nowMs: number,
+): Promise<void> {
+  const now = new Date(nowMs);
+  const patterns = [
+    ['fingerprint', outcome.fingerprint],
+    ['kind', outcome.kind],
+  ] as const;
+  for (const [patternType, pattern] of patterns) {
+    const row = await lockRow(tx, outcome.project, patternType, pattern, outcome.strategy, now);
+    const consecutive = outcome.success ? 0 : row.consecutiveFailures + 1;
+    const next: Partial<KnowledgeRow> = {
+      attempts: row.attempts + 1,
+      successes: row.successes + (outcome.success ? 1 : 0),
+      failures: row.failures + (outcome.success ? 0 : 1),
+      consecutiveFailures: consecutive,
+      lastOutcome: outcome.success ? 'success' : 'failure',
+      lastOutcomeAt: now,
+      developerFix: outcome.developerFix ?? row.developerFix,
+      updatedAt: now,
+    };
+    if (patternType === 'fingerprint') {
+      if (outcome.holdOff || consecutive >= BREAKER_FAILURES) {
+        next.blockedUntil = new Date(nowMs + HOLD_OFF_MS);
+      }
+      if (outcome.strategy === 'restart_service') {
+        const backoff = outcome.success
+          ? 0
+          : Math.min(Math.max(row.backoffMs * 2, RESTART_BACKOFF_MS), RESTART_BACKOFF_MAX_MS);
+        next.backoffMs = backoff;
+        next.cooldownUntil = new Date(
+          nowMs + (outcome.success ? STRATEGIES.restart_service.cooldownMs : backoff),
+        );
+      } else if (outcome.success) {
+        next.cooldownUntil = new Date(nowMs + STRATEGIES[outcome.strategy].cooldownMs);
+      }
+    }
+    await tx.update(knowledge).set(next).where(keyWhere(row));
+  }
+}
+
+/** Holds a strategy off for a fingerprint without counting an outcome (an agent refused it). */
+export async function holdOff(tx: Db, pattern: Pattern, nowMs: number): Promise<void> {
+  const now = new Date(nowMs);
+  const row = await lockRow(
+    tx,
+    pattern.project,
+    'fingerprint',
+    pattern.fingerprint,
+    pattern.strategy,
+    now,
+  );
+  await tx
+    .update(knowledge)
+    .set({ blockedUntil: new Date(nowMs + HOLD_OFF_MS), updatedAt: now })
+    .where(keyWhere(row));
+}
+
+/** Remembers the developer fix a decision named, for its fingerprint and its kind. */
+export async function rememberDeveloperFix(
+  tx: Db,
+  pattern: Pattern & { developerFix: string },
+  nowMs: number,
+): Promise<void> {
+  const now = new Date(nowMs);
+  const rows = [
+    ['fingerprint', pattern.fingerprint],
+    ['kind', pattern.kind],
+  ] as const;
+  for (const [patternType, value] of rows) {
+    await tx
+      .insert(knowledge)
+      .values({
+        projectId: pattern.project,
+        patternType,
+        pattern: value,
+        strategy: pattern.strategy,
+        developerFix: pattern.developerFix,
+        updatedAt: now,
+      })
+      .onConflictDoUpdate({
+        target: [knowledge.projectId, knowledge.patternType, knowledge.pattern, knowledge.strategy],
+        set: { developerFix: pattern.developerFix, updatedAt: now },
+      });
+  }
+}
+
+/** Knowledge of `project`, most tried first. */
+export async function listKnowledge(
+  db: Db,
+  project: string,
+  filter: { patternType?: 'fingerprint' | 'kind'; pattern?: string; limit?: number },
+): Promise<KnowledgeRow[]> {
+  return db
+    .select()
+    .from(knowledge)
+    .where(
+      and(
+        eq(knowledge.projectId, project),
+        filter.patternType ? eq(knowledge.patternType, filter.patternType) : undefined,
+        filter.pattern ? eq(knowledge.pattern, filter.pattern) : undefined,
+      ),
+    )
+    .orderBy(sql`${knowledge.attempts} desc`, knowledge.pattern, knowledge.strategy)
+    .limit(filter.limit ?? 200);
+}

@@ -1,0 +1,238 @@
+import { randomUUID } from 'node:crypto';
+import {
+  type ErrorKind,
+  FAULT_EVENT_TYPES,
+  isErrorKind,
+  isStrategyName,
+  type StrategyName,
+} from '@selfheal/shared';
+import { and, eq, gt, inArray, lte, sql, sum } from 'drizzle-orm';
+import type { Db } from '../db/database.js';
+import {
+  commands,
+  decisions,
+  events,
+  issues,
+  type OutcomeStatus,
+  outcomes,
+  reports,
+} from '../db/schema.js';
+
+/** An outcome row as stored. */
+export type OutcomeRow = typeof outcomes.$inferSelect;
+
+/** A `fix_outcome` event as the learning side reads it. */
+export interface ReportedOutcome {
+  project: string;
+  eventId: string;
+  service: string | null;
+  receivedAt: Date;
+  data: Record<string, unknown>;
+}
+
+const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
+
+/**
+ * Stores reported fix outcomes to be verified: a reported success waits out `windowMs` (the
+ * fingerprint must not come back), a reported failure is due at once. A resent event is stored
+ * once. Links the outcome to its command and decision when the project has them.
+ */
+export async function recordOutcomes(
+  db: Db,
+  reported: ReportedOutcome[],
+  windowMs: number,
+): Promise<number> {
+  const valid = reported.filter(
+    (o) =>
+      isStrategyName(o.data.strategy) &&
+      text(o.data.fingerprint) &&
+      typeof o.data.success === 'boolean',
+  );
+  if (valid.length === 0) return 0;
+  const commandIds = [
+    ...new Set(valid.map((o) => text(o.data.commandId)).filter((id) => id !== undefined)),
+  ];
+  const known = commandIds.length
+    ? await db
+        .select({ id: commands.id, project: commands.projectId, decisionId: commands.decisionId })
+        .from(commands)
+        .where(inArray(commands.id, commandIds))
+    : [];
+  const fingerprints = [...new Set(valid.map((o) => o.data.fingerprint as string))];
+  const kinds = await db
+    .select({ project: issues.projectId, fingerprint: issues.fingerprint, kind: issues.kind })
+    .from(issues)
+    .where(inArray(issues.fingerprint, fingerprints));
+  const rows = valid.map((o) => {
+    const command = known.find((c) => c.id === o.data.commandId && c.project === o.project);
+    const fingerprint = o.data.fingerprint as string;
+    const issueKind = kinds.find(
+      (k) => k.project === o.project && k.fingerprint === fingerprint,
+    )?.kind;
+    const kind: ErrorKind = isErrorKind(o.data.kind)
+      ? o.data.kind
+      : isErrorKind(issueKind)
+        ? issueKind
+        : 'unknown';
+    const success = o.data.success as boolean;
+    return {
+      id: randomUUID(),
+      projectId: o.project,
+      eventId: o.eventId,
+      decisionId: command?.decisionId ?? null,
+      commandId: command?.id ?? null,
+      fingerprint,
+      kind,
+      strategy: o.data.strategy as StrategyName,
+      service: o.service,
+      local: o.data.local === true || !command,
+      reportedSuccess: success,
+      status: 'verifying' as const,
+      verifiedBy: text(o.data.verifiedBy)?.slice(0, 200) ?? null,
+      detail: text(o.data.detail)?.slice(0, 1_000) ?? null,
+      reportedAt: o.receivedAt,
+      verifyAt: new Date(o.receivedAt.getTime() + (success ? windowMs : 0)),
+    };
+  });
+  const stored = await db
+    .insert(outcomes)
+    .values(rows)
+    .onConflictDoNothing()
+    .returning({ id: outcomes.id });
+  return stored.length;
+}
+
+/** What verification made of one outcome. */
+export interface Verdict {
+  status: Exclude<OutcomeStatus, 'verifying'>;
+  recurrences: number;
+  errorRateBefore: number | null;
+  errorRateAfter: number | null;
+}
+
+/** Fault events per minute in the project (and service) over `[from, to)`. */
+async function faultRate(
+  tx: Db,
+  outcome: OutcomeRow,
+  from: Date,
+  to: Date,
+  windowMs: number,
+): Promise<number> {
+  const [row] = await tx
+    .select({ faults: sum(reports.faultCount).mapWith(Number) })
+    .from(reports)
+    .where(
+      and(
+        eq(reports.projectId, outcome.projectId),
+        outcome.service ? eq(reports.service, outcome.service) : undefined,
+        gt(reports.receivedAt, from),
+        lte(reports.receivedAt, to),
+      ),
+    );
+  return ((row?.faults ?? 0) * 60_000) / Math.max(windowMs, 1);
+}
+
+/**
+ * Judges an outcome once its window has passed: a success only when the agent reported one
+ * and the fingerprint did not come back within the window; rolled back when the error rate
+ * after the fix rose above the rate before it.
+ */
+export async function judge(tx: Db, outcome: OutcomeRow, windowMs: number): Promise<Verdict> {
+  if (!outcome.reportedSuccess) {
+    return { status: 'failed', recurrences: 0, errorRateBefore: null, errorRateAfter: null };
+  }
+  const reportedAt = outcome.reportedAt;
+  const end = new Date(reportedAt.getTime() + windowMs);
+  const [recurred] = await tx
+    .select({ n: sql<number>`count(*)`.mapWith(Number) })
+    .from(events)
+    .where(
+      and(
+        eq(events.fingerprint, outcome.fingerprint),
+        gt(events.receivedAt, reportedAt),
+        lte(events.receivedAt, end),
+        eq(events.projectId, outcome.projectId),
+        inArray(events.type, [...FAULT_EVENT_TYPES]),
+      ),
+    );
+  const before = await faultRate(
+    tx,
+    outcome,
+    new Date(reportedAt.getTime() - windowMs),
+    new Date(reportedAt.getTime() - 1),
+    windowMs,
+  );
+  const after = await faultRate(tx, outcome, reportedAt, end, windowMs);
+  const recurrences = recurred?.n ?? 0;
+  const status = after > before ? 'rolled_back' : recurrences > 0 ? 'failed' : 'succeeded';
+  return { status, recurrences, errorRateBefore: before, errorRateAfter: after };
+}
+
+/** Locks up to `limit` outcomes whose window has passed; other collectors skip them. */
+export async function lockDueOutcomes(tx: Db, now: number, limit = 50): Promise<OutcomeRow[]> {
+  return tx
+    .select()
+    .from(outcomes)
+    .where(and(eq(outcomes.status, 'verifying'), lte(outcomes.verifyAt, new Date(now))))
+    .orderBy(outcomes.verifyAt)
+    .limit(limit)
+    .for('update', { skipLocked: true });
+}
+
+/** Stores a verdict on its outcome and on the command it answered. */
+export async function settleOutcome(
+  tx: Db,
+  outcome: OutcomeRow,
+  verdict: Verdict,
+  now: number,
+): Promise<void> {
+  await tx
+    .update(outcomes)
+    .set({
+      status: verdict.status,
+      success: verdict.status === 'succeeded',
+      verifiedAt: new Date(now),
+      errorRateBefore: verdict.errorRateBefore,
+      errorRateAfter: verdict.errorRateAfter,
+    })
+    .where(eq(outcomes.id, outcome.id));
+  if (outcome.commandId) {
+    await tx
+      .update(commands)
+      .set({
+        status: verdict.status === 'succeeded' ? 'succeeded' : 'failed',
+        completedAt: new Date(now),
+      })
+      .where(eq(commands.id, outcome.commandId));
+  }
+}
+
+/** Fix figures of `project` from verified outcomes. */
+export async function outcomeFigures(
+  db: Db,
+  project: string,
+): Promise<{ verified: number; succeeded: number }> {
+  const [row] = await db
+    .select({
+      verified: sql<number>`count(*) filter (where ${outcomes.status} <> 'verifying')`.mapWith(
+        Number,
+      ),
+      succeeded: sql<number>`count(*) filter (where ${outcomes.status} = 'succeeded')`.mapWith(
+        Number,
+      ),
+    })
+    .from(outcomes)
+    .where(eq(outcomes.projectId, project));
+  return { verified: row?.verified ?? 0, succeeded: row?.succeeded ?? 0 };
+}
+
+/** The decision of an outcome, locked for update, if it has one. */
+export async function decisionOf(tx: Db, outcome: OutcomeRow) {
+  if (!outcome.decisionId) return undefined;
+  const [row] = await tx
+    .select()
+    .from(decisions)
+    .where(eq(decisions.id, outcome.decisionId))
+    .for('update');
+  return row;
+}

@@ -1,0 +1,68 @@
+import type { DashboardUpdate } from '@selfheal/shared/protocol';
+import type { CommandRow } from '../commands/store.js';
+import type { Db } from '../db/database.js';
+import {
+  afterDispatch,
+  canRollBack,
+  decisionUpdate,
+  dispatch,
+  type LoopContext,
+} from '../decide/loop-act.js';
+import { setDecisionStatus } from '../decide/store.js';
+import { publish } from '../live/publish.js';
+import { learnOutcome } from './knowledge.js';
+import { decisionOf, judge, lockDueOutcomes, type OutcomeRow, settleOutcome } from './outcomes.js';
+
+/** An outcome that verification settled. */
+export interface Settled {
+  outcome: OutcomeRow;
+  status: 'succeeded' | 'failed' | 'rolled_back';
+}
+
+/**
+ * Settles every outcome whose verification window has passed, in one transaction per batch:
+ * the verdict, the knowledge it teaches (fingerprint and kind), the decision's status, and for
+ * a fix that made things worse a rollback command and a hold on the strategy.
+ */
+export async function settleDue(ctx: LoopContext): Promise<Settled[]> {
+  const now = ctx.clock.now();
+  const window = ctx.config.verifyWindowMs;
+  const commands: CommandRow[] = [];
+  const settled = await ctx.db.transaction(async (txRaw) => {
+    const tx = txRaw as unknown as Db;
+    const due = await lockDueOutcomes(tx, now);
+    const done: Settled[] = [];
+    const updates: DashboardUpdate[] = [];
+    for (const outcome of due) {
+      const verdict = await judge(tx, outcome, window);
+      await settleOutcome(tx, outcome, verdict, now);
+      const decision = await decisionOf(tx, outcome);
+      await learnOutcome(
+        tx,
+        {
+          project: outcome.projectId,
+          fingerprint: outcome.fingerprint,
+          kind: outcome.kind,
+          strategy: outcome.strategy,
+          success: verdict.status === 'succeeded',
+          holdOff: verdict.status === 'rolled_back',
+          developerFix: decision?.developerFix ?? null,
+        },
+        now,
+      );
+      if (decision && (decision.status === 'dispatched' || decision.status === 'approved')) {
+        const moved = await setDecisionStatus(tx, decision.id, verdict.status, now);
+        if (moved) updates.push(decisionUpdate(moved));
+        if (verdict.status === 'rolled_back' && canRollBack(decision)) {
+          commands.push(await dispatch(ctx, tx, decision, { rollback: true }));
+        }
+      }
+      done.push({ outcome, status: verdict.status });
+    }
+    await publish(tx, updates);
+    return done;
+  });
+  for (const { status } of settled) ctx.metrics.inc('selfheal_outcomes_total', { status });
+  afterDispatch(ctx, commands);
+  return settled;
+}

@@ -1,0 +1,38 @@
+import { PROTOCOL_VERSION } from '@selfheal/shared/protocol';
+import type { z } from 'zod';
+import { fromZodError, ProblemError } from './errors.js';
+
+/** A problem answer with `status`; one place builds them for the decision routes. */
+export function problem(status: number, title: string, detail: string): ProblemError {
+  return new ProblemError({ status, title, detail });
+}
+
+/** Route hook for `app.openapi`: a failed validation is a 400 naming the field. */
+export function validationHook(
+  result: { success: true } | { success: false; error: z.ZodError; target: string },
+): undefined {
+  if (!result.success) throw fromZodError(result.error, `${result.target}.`);
+  return undefined;
+}
+
+/**
+ * Refuses a message from an agent that speaks a newer major protocol version than this
+ * collector (absent or not a number means version 1, checked by the schema itself).
+ */
+export function assertProtocolVersion(version: unknown): void {
+  if (typeof version !== 'number' || !Number.isFinite(version)) return;
+  if (Math.floor(version) > PROTOCOL_VERSION) {
+    throw problem(
+      400,
+      'Unsupported protocol version',
+      `the agent speaks protocol version ${Math.floor(version)}, this collector speaks version ${PROTOCOL_VERSION}; upgrade the collector or use an agent that speaks version ${PROTOCOL_VERSION}`,
+    );
+  }
+}
+
+/** The `protocolVersion` field of a parsed JSON body, if it has one. */
+export function protocolVersionOf(body: unknown): unknown {
+  return body !== null && typeof body === 'object' && 'protocolVersion' in body
+    ? (body as { protocolVersion: unknown }).protocolVersion
+    : undefined;
+}
