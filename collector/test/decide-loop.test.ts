@@ -156,6 +156,44 @@ describe.each(STORES)('the decision loop on $name', ({ name, create }) => {
     expect(row).toMatchObject({ failures: 1, successes: 0, lastOutcome: 'failure' });
   });
 
+  it('counts a passing health check under the fixed fingerprint as the fault staying away', async () => {
+    openai.setScenario({ status: 500 });
+    const fault = healthFault('cache_down', `orders-cache-${name}`);
+    await sendBackend(suite.base, 'orders', [fault]);
+    await settle(suite.collector);
+    const { body } = await poll(suite.base, 'orders', 5);
+    const command = body.commands.find(
+      (c: { fingerprint: string }) => c.fingerprint === fault.fingerprint,
+    );
+    expect(command.strategy).toBe('reconnect_cache');
+    await ack(suite.base, command.id);
+    await sendBackend(suite.base, 'orders', [
+      fixOutcome({
+        strategy: command.strategy,
+        fingerprint: fault.fingerprint,
+        success: true,
+        commandId: command.id,
+      }),
+    ]);
+    await new Promise((r) => setTimeout(r, 20));
+    // The agent's heartbeat after recovery: same check, same fingerprint, status pass.
+    await sendBackend(suite.base, 'orders', [
+      {
+        ...healthFault('cache_down', `orders-cache-${name}`),
+        severity: 'low',
+        message: 'cache check passing',
+        data: { check: `orders-cache-${name}`, status: 'pass' },
+      },
+    ]);
+    clock.advance(61_000);
+    await settle(suite.collector);
+    const list = await decisionsFor(suite.base, fault.fingerprint);
+    expect(list.map((d) => d.status)).toContain('succeeded');
+    const { knowledge } = await adminGet(suite.base, `/api/knowledge?pattern=${fault.fingerprint}`);
+    const row = knowledge.find((k: { strategy: string }) => k.strategy === 'reconnect_cache');
+    expect(row).toMatchObject({ failures: 0, successes: 1, lastOutcome: 'success' });
+  });
+
   it('blocks a strategy for an hour after three failures in a row, local fixes included', async () => {
     const fingerprint = `fp-db-${name}-${randomUUID()}`;
     for (let i = 0; i < 3; i++) {

@@ -58,6 +58,9 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
     onnotice: () => {},
     connection: { application_name: 'selfheal-collector' },
     socket: noDelaySocket,
+    // No column is an array; fetching array types on each new connection only adds a query that,
+    // when Postgres terminates the backend mid-start, rejects with no one awaiting it.
+    fetch_types: false,
   };
   const client = postgres(url, clientOptions);
   const db = drizzle({ client, schema });

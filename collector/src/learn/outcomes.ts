@@ -153,6 +153,8 @@ export async function judge(tx: Db, outcome: OutcomeRow, windowMs: number): Prom
         lte(events.receivedAt, end),
         eq(events.projectId, outcome.projectId),
         inArray(events.type, [...FAULT_EVENT_TYPES]),
+        // A passing check under the same fingerprint is the fault staying away, not coming back.
+        sql`not (${events.type} = 'health_check' and coalesce(${events.data}->>'status', '') = 'pass')`,
       ),
     );
   const before = await faultRate(
