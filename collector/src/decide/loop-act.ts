@@ -110,8 +110,7 @@ export async function storeDraft(
   const status = apply ? 'dispatched' : dry ? 'recorded' : 'pending';
   const commands: CommandRow[] = [];
   let escalation: EscalationRow | undefined;
-  const stored = await ctx.db.transaction(async (txRaw) => {
-    const tx = txRaw as unknown as Db;
+  const stored = await ctx.db.transaction(async (tx) => {
     const row = await insertDecision(tx, {
       id: randomUUID(),
       projectId: input.project,
@@ -210,8 +209,7 @@ export async function review(
 ): Promise<DecisionRow> {
   const now = ctx.clock.now();
   const commands: CommandRow[] = [];
-  const row = await ctx.db.transaction(async (txRaw) => {
-    const tx = txRaw as unknown as Db;
+  const row = await ctx.db.transaction(async (tx) => {
     const found = await getDecision(tx, project, id);
     if (!found) throw problem(404, 'Not found', `this project has no decision ${id.slice(0, 128)}`);
     if (found.status !== 'pending') {

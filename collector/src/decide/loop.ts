@@ -1,6 +1,5 @@
 import type { CommandRow } from '../commands/store.js';
 import { expireCommands } from '../commands/store.js';
-import type { Db } from '../db/database.js';
 import type { IngestReport } from '../ingest/normalize.js';
 import { holdOff, learnOutcome, readKnowledge } from '../learn/knowledge.js';
 import { type ReportedOutcome, recordOutcomes } from '../learn/outcomes.js';
@@ -185,9 +184,7 @@ export function createDecisionLoop(ctx: LoopContext, model?: ModelPort): Decisio
     const expired = await expireDecisions(ctx.db, now);
     await expireCommands(ctx.db, now);
     if (expired.length > 0) {
-      await ctx.db.transaction(async (tx) =>
-        publish(tx as unknown as Db, expired.map(decisionUpdate)),
-      );
+      await ctx.db.transaction(async (tx) => publish(tx, expired.map(decisionUpdate)));
     }
     await settle();
   }
@@ -255,8 +252,7 @@ export function createDecisionLoop(ctx: LoopContext, model?: ModelPort): Decisio
       });
       if (!changed || row.status !== 'refused') return;
       const now = ctx.clock.now();
-      await ctx.db.transaction(async (txRaw) => {
-        const tx = txRaw as unknown as Db;
+      await ctx.db.transaction(async (tx) => {
         const decision = await setDecisionStatus(tx, row.decisionId, 'failed', now, ['dispatched']);
         const pattern = { project: row.projectId, fingerprint: row.fingerprint };
         await holdOff(tx, { ...pattern, kind: 'unknown', strategy: row.strategy }, now);

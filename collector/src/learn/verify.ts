@@ -1,6 +1,5 @@
 import type { DashboardUpdate } from '@selfheal/shared/protocol';
 import type { CommandRow } from '../commands/store.js';
-import type { Db } from '../db/database.js';
 import {
   afterDispatch,
   canRollBack,
@@ -28,8 +27,7 @@ export async function settleDue(ctx: LoopContext): Promise<Settled[]> {
   const now = ctx.clock.now();
   const window = ctx.config.verifyWindowMs;
   const commands: CommandRow[] = [];
-  const settled = await ctx.db.transaction(async (txRaw) => {
-    const tx = txRaw as unknown as Db;
+  const settled = await ctx.db.transaction(async (tx) => {
     const due = await lockDueOutcomes(tx, now);
     const done: Settled[] = [];
     const updates: DashboardUpdate[] = [];
