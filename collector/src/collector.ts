@@ -83,7 +83,7 @@ export async function createCollector(
       const created = issues.filter((i) => i.isNew).length;
       await notifyUpdates(
         execute,
-        issues.map(({ issue, isNew }) => toIssueUpdate(issue, isNew)),
+        issues.map(({ project, issue, isNew }) => toIssueUpdate(project, issue, isNew)),
       );
       if (created > 0) metrics.inc('selfheal_issues_created_total', {}, created);
     },
@@ -94,9 +94,10 @@ export async function createCollector(
       aggregator.poke();
       decisions.onCommitted(batch);
       // Sent once the events are committed; a lost live update loses no data.
-      notifyUpdates(db.execute, result.stored.map(toReportUpdate)).catch((error: unknown) =>
-        logger.warn({ err: error }, 'sending live updates failed'),
-      );
+      notifyUpdates(
+        db.execute,
+        result.stored.map(({ project, summary }) => toReportUpdate(project, summary)),
+      ).catch((error: unknown) => logger.warn({ err: error }, 'sending live updates failed'));
       return result.acks;
     },
     {

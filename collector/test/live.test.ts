@@ -4,8 +4,9 @@ import WebSocket from 'ws';
 import { ADMIN, collectorPerSuite, event, report, STORES, startCollector } from './harness.js';
 
 /** Opens a dashboard socket and collects what it is sent. */
-async function dashboard(base: string, token = ADMIN) {
-  const ws = new WebSocket(`${base.replace('http', 'ws')}/ws/dashboard?token=${token}`);
+async function dashboard(base: string, token = ADMIN, project?: string) {
+  const query = project ? `&project=${project}` : '';
+  const ws = new WebSocket(`${base.replace('http', 'ws')}/ws/dashboard?token=${token}${query}`);
   const received: DashboardUpdate[] = [];
   ws.on('message', (data) => received.push(JSON.parse(String(data))));
   await new Promise<void>((resolve, reject) => {
@@ -52,6 +53,25 @@ describe.each(STORES)('live updates on $name', ({ name, create }) => {
     );
     expect(changed).toMatchObject({ isNew: false });
     live.ws.close();
+  });
+
+  it("sends a dashboard only its own project's updates", async () => {
+    const mine = await dashboard(suite.base);
+    const other = await dashboard(suite.base, ADMIN, 'another-project');
+    await mine.until((u) => u.type === 'hello');
+    await other.until((u) => u.type === 'hello');
+    const message = `ReferenceError: scoped${Date.now()} is not defined`;
+    await report(suite.base, {
+      agent: 'frontend',
+      sessionId: 'live-scoped',
+      events: [event({ message, stack: undefined })],
+    });
+    const issue = await mine.until((u) => u.type === 'issue' && u.issue.title === message);
+    expect(issue).toMatchObject({ project: 'default' });
+    await mine.until((u) => u.type === 'report' && u.report.sessionId === 'live-scoped');
+    expect(other.received.map((u) => u.type)).toEqual(['hello']);
+    mine.ws.close();
+    other.ws.close();
   });
 
   it('refuses a socket without the admin token', async () => {

@@ -47,6 +47,7 @@ export interface LoopContext {
 /** The live update of a decision. */
 export const decisionUpdate = (row: DecisionRow): DashboardUpdate => ({
   type: 'decision',
+  project: row.projectId,
   decision: toDecision(row),
 });
 
@@ -163,7 +164,11 @@ export async function storeDraft(
     else if (!dry) {
       const configured = Boolean(ctx.config.escalationWebhookUrl);
       escalation = await recordEscalation(tx, toDecision(row), configured, now);
-      updates.push({ type: 'escalation', escalation: toEscalation(escalation) });
+      updates.push({
+        type: 'escalation',
+        project: row.projectId,
+        escalation: toEscalation(escalation),
+      });
     }
     await publish(tx, updates);
     return row;

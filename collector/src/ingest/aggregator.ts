@@ -20,7 +20,10 @@ export interface AggregatorOptions {
   delayMs: number;
   logger: Logger;
   /** Called inside each pass's transaction with the issues it changed (for live updates). */
-  onIssues(issues: Array<{ issue: Issue; isNew: boolean }>, execute: Execute): Promise<void>;
+  onIssues(
+    issues: Array<{ project: string; issue: Issue; isNew: boolean }>,
+    execute: Execute,
+  ): Promise<void>;
 }
 
 /** Creates the aggregator over `database`; one pass runs at a time in this process. */

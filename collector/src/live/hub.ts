@@ -4,6 +4,8 @@ import { fromPayload, LIVE_CHANNEL } from './updates.js';
 
 /** A dashboard connection as the hub sees it. */
 export interface LiveClient {
+  /** The project whose updates it receives. */
+  readonly project: string;
   send(text: string): void;
   /** Bytes queued and not yet sent; a client that falls too far behind is dropped. */
   readonly bufferedAmount: number;
@@ -25,6 +27,7 @@ export async function createLiveHub(database: Database): Promise<LiveHub> {
   const broadcast = (update: DashboardUpdate) => {
     const text = JSON.stringify(update);
     for (const client of clients) {
+      if ('project' in update && update.project !== client.project) continue;
       if (client.bufferedAmount > MAX_BUFFERED_BYTES) {
         clients.delete(client);
         client.close(1013, 'too slow to keep up with live updates');

@@ -59,13 +59,13 @@ export function fromPayload(payload: string): DashboardUpdate[] {
 }
 
 /** The live form of a stored issue row. */
-export function toIssueUpdate(issue: Issue, isNew: boolean): DashboardUpdate {
-  return { type: 'issue', issue, isNew };
+export function toIssueUpdate(project: string, issue: Issue, isNew: boolean): DashboardUpdate {
+  return { type: 'issue', project, issue, isNew };
 }
 
 /** The live form of a stored report. */
-export function toReportUpdate(report: ReportSummary): DashboardUpdate {
-  return { type: 'report', report };
+export function toReportUpdate(project: string, report: ReportSummary): DashboardUpdate {
+  return { type: 'report', project, report };
 }
 
 /** Sends `updates` on the live channel through `execute`: on commit, when inside a transaction. */

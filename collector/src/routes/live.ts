@@ -20,12 +20,13 @@ export function mountLive(app: OpenAPIHono, deps: LiveRouteDeps): void {
     path: '/ws/dashboard',
     summary: 'WebSocket of live updates (DashboardUpdate messages as JSON text frames)',
     description:
-      'Upgrade with the admin token as a bearer token or `?token=`. The first message is `hello`; then every new report, issue change and decision, from every collector on the same store.',
+      'Upgrade with the admin token as a bearer token or `?token=`, and `?project=` (default `default`). The first message is `hello`; then every new report, issue change, decision and escalation of that project, from every collector on the same store.',
     security: [{ adminToken: [] }],
     middleware: [requireAdmin(deps.adminTokenHash, true)],
     responses: { 101: { description: 'Switching protocols' }, ...problemResponses(401, 403, 426) },
   });
-  const upgrade = upgradeWebSocket(() => {
+  const upgrade = upgradeWebSocket((c) => {
+    const project = c.req.query('project') || 'default';
     let remove = () => {};
     return {
       onOpen(_event, ws) {
@@ -37,6 +38,7 @@ export function mountLive(app: OpenAPIHono, deps: LiveRouteDeps): void {
           }),
         );
         remove = deps.hub.add({
+          project,
           send: (text) => ws.send(text),
           get bufferedAmount() {
             return (ws.raw as { bufferedAmount?: number } | undefined)?.bufferedAmount ?? 0;

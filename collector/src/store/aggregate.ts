@@ -16,7 +16,7 @@ type IssueRow = Omit<typeof issues.$inferSelect, 'firstSeen' | 'lastSeen'> & {
 
 /** What one pass folded: the issues it changed, and whether it emptied both queues. */
 export interface AggregateResult {
-  issues: Array<{ issue: Issue; isNew: boolean }>;
+  issues: Array<{ project: string; issue: Issue; isNew: boolean }>;
   done: boolean;
 }
 
@@ -95,6 +95,7 @@ export async function aggregate(execute: Execute): Promise<AggregateResult> {
   const agentsTaken = agentRows[0]?.taken ?? 0;
   return {
     issues: issueRows.map(({ isNew, taken: _taken, firstSeen, lastSeen, ...row }) => ({
+      project: row.projectId,
       issue: toIssue({ ...row, firstSeen: new Date(firstSeen), lastSeen: new Date(lastSeen) }),
       isNew,
     })),

@@ -9,7 +9,7 @@ import { insertFrom, type RecordsetShape, recordset } from './recordset.js';
 export interface WriteResult {
   acks: ReportAck[];
   /** The reports that stored at least one new event, for live updates. */
-  stored: ReportSummary[];
+  stored: Array<{ project: string; summary: ReportSummary }>;
 }
 
 const keyOf = (projectId: string, id: string) => `${projectId}\u0000${id}`;
@@ -214,11 +214,11 @@ export async function writeReports(
 
   const accepted = new Map(rows.map((row) => [row.report_id, row.accepted]));
   const acks: ReportAck[] = [];
-  const stored: ReportSummary[] = [];
+  const stored: WriteResult['stored'] = [];
   for (const report of batch) {
     const count = accepted.get(report.reportId) ?? 0;
     acks.push({ accepted: count, duplicates: report.events.length - count });
-    if (count > 0) stored.push(toSummary(report));
+    if (count > 0) stored.push({ project: report.projectId, summary: toSummary(report) });
   }
   return { acks, stored };
 }

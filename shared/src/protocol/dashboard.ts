@@ -4,14 +4,18 @@ import { issueSchema } from './issue.js';
 import { escalationSchema } from './knowledge.js';
 import { reportSummarySchema } from './status.js';
 
+const project = z.string().meta({
+  description: 'The project it belongs to; a dashboard receives only its own project.',
+});
+
 /** A live update pushed to dashboards over `/ws/dashboard`. */
 export const dashboardUpdateSchema = z
   .discriminatedUnion('type', [
     z.object({ type: z.literal('hello'), protocolVersion: z.number(), instance: z.string() }),
-    z.object({ type: z.literal('report'), report: reportSummarySchema }),
-    z.object({ type: z.literal('issue'), issue: issueSchema, isNew: z.boolean() }),
-    z.object({ type: z.literal('decision'), decision: decisionSchema }),
-    z.object({ type: z.literal('escalation'), escalation: escalationSchema }),
+    z.object({ type: z.literal('report'), project, report: reportSummarySchema }),
+    z.object({ type: z.literal('issue'), project, issue: issueSchema, isNew: z.boolean() }),
+    z.object({ type: z.literal('decision'), project, decision: decisionSchema }),
+    z.object({ type: z.literal('escalation'), project, escalation: escalationSchema }),
   ])
   .meta({ id: 'DashboardUpdate' });
 /** A live update pushed to dashboards. */
