@@ -34,18 +34,6 @@ if (config.decisions.dryRun)
 if (generated.adminToken || generated.projectKey) {
   // Printed once, at the start that generated them; the store keeps only the admin token's hash.
   const lines = ['', 'selfheal: first start, credentials generated (shown only now):'];
-  if (model) {
-    collector.logger.info(
-      { model: model.model },
-      'decisions: learned knowledge, then the model, then the rules',
-    );
-  } else {
-    collector.logger.warn(
-      'no OPENAI_API_KEY: decisions use learned knowledge and the built-in rules only',
-    );
-  }
-  if (config.decisions.dryRun)
-    collector.logger.warn('DRY_RUN: decisions are recorded, never dispatched');
   if (generated.adminToken) lines.push(`  ADMIN_TOKEN=${generated.adminToken}`);
   if (generated.projectKey) lines.push(`  PROJECT_KEY=${generated.projectKey}`);
   process.stdout.write(`${lines.join('\n')}\n\n`);
