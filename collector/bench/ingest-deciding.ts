@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import postgres from 'postgres';
+import { answer } from '../src/decide/fixtures.js';
 
 /**
  * Ingest while the collector decides: the collector on Postgres under the same load four ways,
@@ -25,24 +26,7 @@ const PG_URL =
   'postgres://postgres@127.0.0.1:5432/postgres';
 const collectorDir = fileURLToPath(new URL('..', import.meta.url));
 
-const ANSWER = JSON.stringify({
-  strategy: 'retry_request',
-  target: 'page',
-  params: {
-    baseDelayMs: 500,
-    cacheName: null,
-    graceMs: null,
-    maxAttempts: 3,
-    name: null,
-    replicas: null,
-    src: null,
-  },
-  confidence: 0.9,
-  reasoning: 'The request failed on the network.',
-  estimatedImpact: 'A short delay.',
-  rollbackPlan: 'Nothing to undo.',
-  developerFix: null,
-});
+const ANSWER = answer();
 
 /** An OpenAI-compatible server that answers every completion after MODEL_DELAY_MS. */
 async function slowModel(): Promise<{ url: string; calls: () => number; close: () => void }> {
