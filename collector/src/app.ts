@@ -18,13 +18,15 @@ import { mountHealth } from './routes/health.js';
 import { mountLive } from './routes/live.js';
 import { mountRead } from './routes/read.js';
 import { mountReport } from './routes/report.js';
-import type { ProjectCache } from './store/projects.js';
+import { mountServiceKeys } from './routes/service-keys.js';
+import type { Keyring } from './store/keyring.js';
 
 /** Everything the HTTP app needs; `createApp` itself does no I/O. */
 export interface AppDeps {
   database: Database;
   ingest: GroupCommit;
-  projects: ProjectCache;
+  /** Resolves project and service keys to who sent a request. */
+  keys: Keyring;
   metrics: Metrics;
   adminTokenHash: string;
   logger: Logger;
@@ -112,18 +114,26 @@ export function createApp(deps: AppDeps): OpenAPIHono {
   mountHealth(app, { ...deps });
   mountCommands(app, { ...deps, db: deps.database.db, onAck: deps.loop.onAck });
   mountDecisions(app, { ...deps, db: deps.database.db });
+  mountServiceKeys(app, { ...deps, db: deps.database.db });
   if (deps.hub)
     mountLive(app, { hub: deps.hub, adminTokenHash: deps.adminTokenHash, instance: deps.instance });
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'projectKey', {
     type: 'http',
     scheme: 'bearer',
-    description: 'A project key (ingest only); `?key=` also works for sendBeacon.',
+    description:
+      'The project key (`shp_…`, public: pages embed it): page reports only; `?key=` also works for sendBeacon.',
+  });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'serviceKey', {
+    type: 'http',
+    scheme: 'bearer',
+    description:
+      'A service key (`shs_…`, made by the admin): whoever holds it is that service, for reports and its command channel.',
   });
   app.openAPIRegistry.registerComponent('securitySchemes', 'adminToken', {
     type: 'http',
     scheme: 'bearer',
-    description: 'The admin token (read, approve, command).',
+    description: 'The admin token (`sha_…`): read, approve, reject, manage keys.',
   });
   app.doc31('/openapi.json', {
     openapi: '3.1.0',

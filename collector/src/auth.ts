@@ -1,11 +1,11 @@
 import type { MiddlewareHandler } from 'hono';
 import { ProblemError } from './errors.js';
-import { matchesHash } from './store/credentials.js';
-import type { Project, ProjectCache } from './store/projects.js';
+import type { Keyring, Principal } from './store/keyring.js';
+import { matchesHash } from './store/keys.js';
 
-/** What the ingest middleware leaves on the context. */
-export interface IngestVariables {
-  project: Project;
+/** What the key middleware leaves on the context. */
+export interface KeyVariables {
+  principal: Principal;
 }
 
 const unauthorized = (detail: string) =>
@@ -15,7 +15,16 @@ const unauthorized = (detail: string) =>
     detail,
     headers: { 'WWW-Authenticate': 'Bearer realm="selfheal"' },
   });
-const forbidden = (detail: string) => new ProblemError({ status: 403, title: 'Forbidden', detail });
+
+/** A 403 that says which key the request needs. */
+export const forbidden = (detail: string) =>
+  new ProblemError({ status: 403, title: 'Forbidden', detail });
+
+/** The 403 for a project key used where only a service may speak. */
+export const needsServiceKey = (what: string) =>
+  forbidden(
+    `${what} needs a service key (shs_…, made by the admin with POST /api/services/{service}/keys); the project key may only send page reports`,
+  );
 
 function bearer(header: string | undefined): string | undefined {
   const match = header?.match(/^Bearer\s+(\S+)\s*$/i);
@@ -37,18 +46,26 @@ export function requireAdmin(tokenHash: string, allowQuery = false): MiddlewareH
   };
 }
 
-/** Requires a project key as a bearer token or `?key=` (for sendBeacon), and sets `project`. */
-export function requireProjectKey(
-  projects: ProjectCache,
-): MiddlewareHandler<{ Variables: IngestVariables }> {
+/**
+ * Requires a project key or a service key, as a bearer token or `?key=` (for sendBeacon), and
+ * sets `principal`: who the key says sent the request. With `serviceOnly`, a project key is
+ * refused with a 403 that names the key needed.
+ */
+export function requireKey(
+  keys: Keyring,
+  serviceOnly?: string,
+): MiddlewareHandler<{ Variables: KeyVariables }> {
   return async (c, next) => {
     const key = bearer(c.req.header('authorization')) ?? c.req.query('key');
     if (!key) {
-      throw unauthorized('send the project key as "Authorization: Bearer <key>" or ?key=');
+      throw unauthorized(
+        'send a key as "Authorization: Bearer <key>" (or ?key=): the project key for pages, a service key for services',
+      );
     }
-    const project = await projects.byKey(key);
-    if (!project) throw forbidden('the project key is not valid');
-    c.set('project', project);
+    const principal = await keys.resolve(key);
+    if (!principal) throw forbidden('the key is not valid (unknown or revoked)');
+    if (serviceOnly && principal.role !== 'service') throw needsServiceKey(serviceOnly);
+    c.set('principal', principal);
     await next();
   };
 }

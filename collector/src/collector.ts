@@ -18,7 +18,7 @@ import { createLiveHub } from './live/hub.js';
 import { notifyUpdates, toIssueUpdate, toReportUpdate } from './live/updates.js';
 import { createMetrics } from './metrics.js';
 import { type Credentials, ensureCredentials } from './store/credentials.js';
-import { createProjectCache } from './store/projects.js';
+import { createKeyring } from './store/keyring.js';
 import { applyRetention } from './store/retention.js';
 import { writeReports } from './store/write-reports.js';
 
@@ -121,7 +121,7 @@ export async function createCollector(
     ...acting.routes,
     database: db,
     ingest,
-    projects: createProjectCache(db.db),
+    keys: createKeyring(db.db),
     metrics,
     adminTokenHash: credentials.adminTokenHash,
     logger,

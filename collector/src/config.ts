@@ -91,8 +91,9 @@ const envSchema = z.object({
   DATABASE_URL: z.string().min(1).optional(),
   DATA_DIR: z.string().min(1).optional(),
   INIT_CWD: z.string().optional(),
-  ADMIN_TOKEN: z.string().min(8).optional(),
-  PROJECT_KEY: z.string().min(8).optional(),
+  // Prefixed so that scrubbing and secret scanners recognise them wherever they leak.
+  ADMIN_TOKEN: z.string().min(12).startsWith('sha_', 'must start with sha_').optional(),
+  PROJECT_KEY: z.string().min(12).startsWith('shp_', 'must start with shp_').optional(),
   ALLOWED_ORIGINS: z.string().optional(),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])

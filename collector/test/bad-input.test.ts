@@ -1,6 +1,6 @@
 import { LIMITS, type Problem } from '@selfheal/shared/protocol';
 import { describe, expect, it } from 'vitest';
-import { adminGet, collectorPerSuite, event, KEY, report, STORES } from './harness.js';
+import { ADMIN, adminGet, collectorPerSuite, event, KEY, report, STORES } from './harness.js';
 
 const deep = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);
 const deepData = (depth: number): unknown => (depth === 0 ? 1 : { a: deepData(depth - 1) });
@@ -134,7 +134,7 @@ describe.each(STORES)('bad input on $name', ({ create }) => {
 
   it('names a wrong query parameter', async () => {
     const res = await fetch(`${suite.base}/api/issues?limit=zero`, {
-      headers: { authorization: 'Bearer test-admin-token' },
+      headers: { authorization: `Bearer ${ADMIN}` },
     });
     expect(res.status).toBe(400);
     expect(((await res.json()) as Problem).detail).toContain('query.limit');
@@ -142,7 +142,7 @@ describe.each(STORES)('bad input on $name', ({ create }) => {
 
   it('answers an unknown issue with 404 and an unknown route with 404', async () => {
     const issue = await fetch(`${suite.base}/api/issues/ffffffffffffffff`, {
-      headers: { authorization: 'Bearer test-admin-token' },
+      headers: { authorization: `Bearer ${ADMIN}` },
     });
     expect(issue.status).toBe(404);
     const route = await fetch(`${suite.base}/api/nothing-here`, {

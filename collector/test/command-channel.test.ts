@@ -10,7 +10,7 @@ import {
   settle,
   testClock,
 } from './decide-helpers.js';
-import { adminGet, collectorPerSuite, report, STORES } from './harness.js';
+import { adminGet, collectorPerSuite, report, STORES, serviceKey } from './harness.js';
 
 describe.each(STORES)('command channel on $name', ({ name, create }) => {
   const clock = testClock();
@@ -39,10 +39,10 @@ describe.each(STORES)('command channel on $name', ({ name, create }) => {
       strategy: 'reconnect_database',
     });
 
-    const first = await ack(suite.base, command.id);
+    const first = await ack(suite.base, 'billing', command.id);
     expect(first.status).toBe(200);
     expect(await first.json()).toEqual({ commandId: command.id, status: 'acknowledged' });
-    const again = await ack(suite.base, command.id);
+    const again = await ack(suite.base, 'billing', command.id);
     expect(again.status).toBe(200);
     expect((await poll(suite.base, 'billing', 0)).body.commands).toEqual([]);
 
@@ -104,7 +104,7 @@ describe.each(STORES)('command channel on $name', ({ name, create }) => {
     expect(second.body.commands.map((c: { id: string }) => c.id)).toEqual([
       first.body.commands[0].id,
     ]);
-    expect((await ack(suite.base, first.body.commands[0].id)).status).toBe(200);
+    expect((await ack(suite.base, 'search', first.body.commands[0].id)).status).toBe(200);
     expect((await poll(suite.base, 'search', 0)).body.commands).toEqual([]);
   });
 
@@ -126,19 +126,22 @@ describe.each(STORES)('command channel on $name', ({ name, create }) => {
   });
 
   it('answers 404 for an unknown command and 400 for a mismatched or malformed ack', async () => {
-    expect((await ack(suite.base, 'no-such-command')).status).toBe(404);
-    const mismatch = await ack(suite.base, 'a', { commandId: 'b' });
+    expect((await ack(suite.base, 'billing', 'no-such-command')).status).toBe(404);
+    const mismatch = await ack(suite.base, 'billing', 'a', { commandId: 'b' });
     expect(mismatch.status).toBe(400);
     const bad = await fetch(`${suite.base}/api/commands/x/ack`, {
       method: 'POST',
-      headers: { authorization: 'Bearer test-project-key', 'content-type': 'application/json' },
+      headers: {
+        authorization: `Bearer ${await serviceKey(suite.base, 'billing')}`,
+        'content-type': 'application/json',
+      },
       body: '{"type":',
     });
     expect(bad.status).toBe(400);
-    const noService = await fetch(`${suite.base}/api/commands?agent=a`, {
-      headers: { authorization: 'Bearer test-project-key' },
+    const noAgent = await fetch(`${suite.base}/api/commands?service=billing`, {
+      headers: { authorization: `Bearer ${await serviceKey(suite.base, 'billing')}` },
     });
-    expect(noService.status).toBe(400);
+    expect(noAgent.status).toBe(400);
     expect((await fetch(`${suite.base}/api/commands?service=a&agent=a`)).status).toBe(401);
   });
 
@@ -155,7 +158,7 @@ describe.each(STORES)('command channel on $name', ({ name, create }) => {
     const polled = await poll(suite.base, 'billing', 0, '&protocolVersion=2');
     expect(polled.status).toBe(400);
     expect(polled.body.detail).toMatch(/version 2/);
-    const acked = await ack(suite.base, 'whatever', { protocolVersion: 3 });
+    const acked = await ack(suite.base, 'billing', 'whatever', { protocolVersion: 3 });
     expect(acked.status).toBe(400);
     expect(((await acked.json()) as { detail: string }).detail).toMatch(/version 3/);
   });
@@ -188,7 +191,7 @@ describe.each(STORES)('command channel on $name', ({ name, create }) => {
     await settle(suite.collector);
     const { body } = await poll(suite.base, 'ledger', 5);
     const command = body.commands[0];
-    const refused = await ack(suite.base, command.id, {
+    const refused = await ack(suite.base, 'ledger', command.id, {
       accepted: false,
       reason: 'auto-fix is off',
     });

@@ -30,7 +30,7 @@ describe.each(STORES)('SIGKILL while writers send, on $name', ({ create }) => {
     const writer = async (n: number) => {
       for (let i = 0; !stop && i < 10_000; i++) {
         const body = JSON.stringify({
-          agent: 'backend',
+          agent: 'frontend',
           service: `writer-${n}`,
           events: Array.from({ length: 10 }, () => event()),
         });

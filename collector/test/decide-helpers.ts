@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Collector } from '../src/collector.js';
 import { type DecisionConfig, defaultDecisionConfig } from '../src/config.js';
-import { ADMIN, KEY, report } from './harness.js';
+import { ADMIN, report, serviceKey } from './harness.js';
 
 /** A clock the test moves by hand (it starts at the real time and only goes forward). */
 export interface TestClock {
@@ -44,12 +44,12 @@ export async function sendBackend(
   base: string,
   service: string,
   events: unknown[],
-  key = KEY,
+  key?: string,
 ): Promise<Response> {
   const res = await report(
     base,
     { agent: 'backend', service, hostname: 'h1', events },
-    { authorization: `Bearer ${key}` },
+    key ? { authorization: `Bearer ${key}` } : {},
   );
   if (res.status !== 202) throw new Error(`report: ${res.status} ${await res.text()}`);
   return res;
@@ -78,31 +78,35 @@ export async function poll(
   service: string,
   wait: number,
   extra = '',
-  key = KEY,
+  key?: string,
   // biome-ignore lint/suspicious/noExplicitAny: tests read answers loosely and assert on them
 ): Promise<{ status: number; body: any }> {
   const res = await fetch(
     `${base}/api/commands?service=${service}&agent=${service}:h1&wait=${wait}${extra}`,
-    { headers: { authorization: `Bearer ${key}` } },
+    { headers: { authorization: `Bearer ${key ?? (await serviceKey(base, service))}` } },
   );
   return { status: res.status, body: await res.json() };
 }
 
-/** Acknowledges a command. */
+/** Acknowledges a command as `service` (with its key unless `key` is given). */
 export async function ack(
   base: string,
+  service: string,
   commandId: string,
   patch: Record<string, unknown> = {},
-  key = KEY,
+  key?: string,
 ): Promise<Response> {
   return fetch(`${base}/api/commands/${commandId}/ack`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    headers: {
+      authorization: `Bearer ${key ?? (await serviceKey(base, service))}`,
+      'content-type': 'application/json',
+    },
     body: JSON.stringify({
       type: 'command_ack',
       protocolVersion: 1,
       commandId,
-      agentId: 'billing:h1',
+      agentId: `${service}:h1`,
       accepted: true,
       receivedAt: new Date().toISOString(),
       ...patch,

@@ -134,7 +134,7 @@ describe.each(STORES)('the decision loop on $name', ({ name, create }) => {
     const { body } = await poll(suite.base, 'orders', 5);
     const command = body.commands[0];
     expect(command.strategy).toBe('reconnect_database');
-    await ack(suite.base, command.id);
+    await ack(suite.base, 'orders', command.id);
     await sendBackend(suite.base, 'orders', [
       fixOutcome({
         strategy: command.strategy,
@@ -166,7 +166,7 @@ describe.each(STORES)('the decision loop on $name', ({ name, create }) => {
       (c: { fingerprint: string }) => c.fingerprint === fault.fingerprint,
     );
     expect(command.strategy).toBe('reconnect_cache');
-    await ack(suite.base, command.id);
+    await ack(suite.base, 'orders', command.id);
     await sendBackend(suite.base, 'orders', [
       fixOutcome({
         strategy: command.strategy,
@@ -272,7 +272,7 @@ describe.each(STORES)('the decision loop on $name', ({ name, create }) => {
     const { body } = await poll(suite.base, 'catalog', 5);
     const command = body.commands[0];
     expect(command).toMatchObject({ strategy: 'scale_out', params: { replicas: 2 } });
-    await ack(suite.base, command.id);
+    await ack(suite.base, 'catalog', command.id);
     await sendBackend(suite.base, 'catalog', [
       fixOutcome({ strategy: 'scale_out', fingerprint, success: true, commandId: command.id }),
     ]);

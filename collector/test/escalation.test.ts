@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { projects } from '../src/db/schema.js';
+import { hashSecret } from '../src/store/keys.js';
 import {
   adminPost,
   decisions,
@@ -13,7 +14,7 @@ import {
   settle,
   testClock,
 } from './decide-helpers.js';
-import { ADMIN, adminGet, collectorPerSuite, STORES } from './harness.js';
+import { ADMIN, adminGet, collectorPerSuite, STORES, serviceKey } from './harness.js';
 
 /** A local webhook receiver: answers 500 to the first `failFirst` posts, then 200. */
 interface Hook {
@@ -49,7 +50,7 @@ afterAll(async () => {
   await new Promise<void>((resolve) => server.close(() => resolve()));
 });
 
-const OTHER_KEY = 'other-project-key';
+const OTHER_KEY = 'shp_other-project-key';
 
 describe.each(STORES)('escalation, review and scoping on $name', ({ name, create }) => {
   const clock = testClock();
@@ -186,10 +187,11 @@ describe.each(STORES)('escalation, review and scoping on $name', ({ name, create
   it('never shows one project the rows of another', async () => {
     await suite.collector.database.db
       .insert(projects)
-      .values({ id: 'other', name: 'Other', key: OTHER_KEY })
+      .values({ id: 'other', name: 'Other', keyHash: hashSecret(OTHER_KEY) })
       .onConflictDoNothing();
+    const otherBilling = await serviceKey(suite.base, 'billing', 'other');
     const fault = healthFault('db_down', `scoped-${name}`);
-    await sendBackend(suite.base, 'billing', [fault], OTHER_KEY);
+    await sendBackend(suite.base, 'billing', [fault], otherBilling);
     await settle(suite.collector);
     const mine = await adminGet(suite.base, `/api/decisions?fingerprint=${fault.fingerprint}`);
     expect(mine.decisions).toEqual([]);
@@ -203,13 +205,16 @@ describe.each(STORES)('escalation, review and scoping on $name', ({ name, create
     expect(all.decisions.every((d: { project: string }) => d.project === 'default')).toBe(true);
     // The default project's poller for the same service name gets none of them.
     expect((await poll(suite.base, 'billing', 0)).body.commands).toEqual([]);
-    const theirPoll = await poll(suite.base, 'billing', 5, '', OTHER_KEY);
+    const theirPoll = await poll(suite.base, 'billing', 5, '', otherBilling);
     expect(theirPoll.body.commands[0]).toMatchObject({ project: 'other' });
     const ackOther = await fetch(
       `${suite.base}/api/commands/${theirPoll.body.commands[0].id}/ack`,
       {
         method: 'POST',
-        headers: { authorization: 'Bearer test-project-key', 'content-type': 'application/json' },
+        headers: {
+          authorization: `Bearer ${await serviceKey(suite.base, 'billing')}`,
+          'content-type': 'application/json',
+        },
         body: JSON.stringify({
           type: 'command_ack',
           commandId: theirPoll.body.commands[0].id,

@@ -8,8 +8,8 @@ import { type Collector, type CollectorDeps, createCollector } from '../src/coll
 import { type CollectorConfig, defaultConfig } from '../src/config.js';
 
 /** The admin token and project key every test collector uses. */
-export const ADMIN = 'test-admin-token';
-export const KEY = 'test-project-key';
+export const ADMIN = 'sha_test-admin-token';
+export const KEY = 'shp_test-project-key';
 
 /** Postgres for the storage suite; unset, only PGlite runs (and the run says so). */
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL;
@@ -101,11 +101,39 @@ export function event(overrides: Record<string, unknown> = {}) {
   };
 }
 
-/** Sends a report to `base` with the test key. */
-export function report(base: string, body: unknown, headers: Record<string, string> = {}) {
+const serviceKeys = new Map<string, Promise<string>>();
+
+/** A service key of `service` on the collector at `base`, made once through the admin API. */
+export function serviceKey(base: string, service: string, project = 'default'): Promise<string> {
+  const id = `${base} ${project} ${service}`;
+  let key = serviceKeys.get(id);
+  if (!key) {
+    key = fetch(`${base}/api/services/${encodeURIComponent(service)}/keys?project=${project}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN}` },
+    }).then(async (res) => {
+      if (res.status !== 201) throw new Error(`service key: ${res.status} ${await res.text()}`);
+      return ((await res.json()) as { key: string }).key;
+    });
+    serviceKeys.set(id, key);
+  }
+  return key;
+}
+
+/**
+ * Sends a report to `base`: a backend report with its service's key (the service `svc` when the
+ * body names none), any other with the project key, unless `headers` say otherwise.
+ */
+export async function report(base: string, body: unknown, headers: Record<string, string> = {}) {
+  const backend = typeof body === 'object' && body !== null && 'agent' in body;
+  const claim = backend ? (body as { agent?: unknown; service?: unknown }) : {};
+  const key =
+    headers.authorization !== undefined || claim.agent !== 'backend'
+      ? KEY
+      : await serviceKey(base, typeof claim.service === 'string' ? claim.service : 'svc');
   return fetch(`${base}/api/report`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json', ...headers },
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', ...headers },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
 }

@@ -22,7 +22,7 @@ describe('the collector process', () => {
     expect(key).toBeTruthy();
 
     // A report still in flight when SIGTERM arrives is finished, not dropped.
-    const body = JSON.stringify({ agent: 'backend', service: 'svc', events: [event()] });
+    const body = JSON.stringify({ agent: 'frontend', service: 'shop', events: [event()] });
     const answer = new Promise<number>((resolve, reject) => {
       const req = request(`${first.base}/api/report`, {
         method: 'POST',

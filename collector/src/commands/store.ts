@@ -93,11 +93,12 @@ export async function takeCommands(
 
 /**
  * Records an agent's acknowledgement. Idempotent: a command already acknowledged, refused or
- * finished keeps its state. Undefined when the project has no such command.
+ * finished keeps its state. Undefined when the service has no such command: only the service a
+ * command was issued to may settle it.
  */
 export async function acknowledgeCommand(
   db: Db,
-  project: string,
+  owner: { project: string; service: string },
   ack: CommandAck,
   now: number,
 ): Promise<{ row: CommandRow; changed: boolean } | undefined> {
@@ -112,7 +113,9 @@ export async function acknowledgeCommand(
     .where(
       and(
         eq(commands.id, ack.commandId),
-        eq(commands.projectId, project),
+        eq(commands.projectId, owner.project),
+        eq(commands.service, owner.service),
+        eq(commands.target, 'service'),
         inArray(commands.status, WAITING),
       ),
     )
@@ -121,7 +124,14 @@ export async function acknowledgeCommand(
   const [row] = await db
     .select()
     .from(commands)
-    .where(and(eq(commands.id, ack.commandId), eq(commands.projectId, project)));
+    .where(
+      and(
+        eq(commands.id, ack.commandId),
+        eq(commands.projectId, owner.project),
+        eq(commands.service, owner.service),
+        eq(commands.target, 'service'),
+      ),
+    );
   return row ? { row, changed: false } : undefined;
 }
 

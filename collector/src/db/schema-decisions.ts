@@ -144,7 +144,14 @@ export const outcomes = pgTable(
     kind: text('kind').$type<ErrorKind>().notNull(),
     strategy: text('strategy').$type<StrategyName>().notNull(),
     service: text('service'),
+    /** The page session that reported it (page outcomes only). */
+    sessionId: text('session_id'),
     local: boolean('local').notNull(),
+    /**
+     * Whether its failure may hold the strategy off: only an outcome from the authenticated
+     * service that ran the fix may; a page's may not (any page can send one).
+     */
+    mayHold: boolean('may_hold').notNull().default(true),
     reportedSuccess: boolean('reported_success').notNull(),
     status: text('status').$type<OutcomeStatus>().notNull(),
     success: boolean('success'),
@@ -161,6 +168,9 @@ export const outcomes = pgTable(
     index('outcomes_due').on(t.verifyAt).where(sql`${t.status} = 'verifying'`),
     index('outcomes_recent').on(t.projectId, t.verifiedAt),
     index('outcomes_by_decision').on(t.decisionId),
+    index('outcomes_by_session')
+      .on(t.projectId, t.sessionId, t.reportedAt)
+      .where(sql`${t.sessionId} is not null`),
   ],
 );
 

@@ -21,14 +21,32 @@ const agentType = () => text('agent').$type<AgentType>().notNull();
 /** Insertion order of a pending row, so the aggregator can take the oldest first. */
 const seq = () => bigint('seq', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity();
 
-/** A project: one key for ingest, the origins its browsers may send from. */
+/** A project: the hash of its public page key, the origins its browsers may send from. */
 export const projects = pgTable('projects', {
   id: text('id').primaryKey(),
   name: text('name').notNull(),
-  key: text('key').notNull().unique(),
+  /** SHA-256 (hex) of the project key; the key itself is shown once and never stored. */
+  keyHash: text('key_hash').notNull().unique(),
   allowedOrigins: jsonb('allowed_origins').$type<string[]>().notNull().default(sql`'["*"]'`),
   createdAt: time('created_at').notNull().defaultNow(),
 });
+
+/** A service's key: whoever holds it is that service (agent and service come from here). */
+export const serviceKeys = pgTable(
+  'service_keys',
+  {
+    id: text('id').primaryKey(),
+    projectId: text('project_id')
+      .notNull()
+      .references(() => projects.id),
+    service: text('service').notNull(),
+    /** SHA-256 (hex) of the secret, which is shown once when the key is made. */
+    keyHash: text('key_hash').notNull().unique(),
+    createdAt: time('created_at').notNull(),
+    revokedAt: time('revoked_at'),
+  },
+  (t) => [index('service_keys_by_service').on(t.projectId, t.service)],
+);
 
 /** Collector-wide settings, such as the admin token's hash. */
 export const settings = pgTable('settings', {

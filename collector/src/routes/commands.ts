@@ -1,7 +1,7 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { commandAckSchema, commandBatchSchema, LIMITS } from '@selfheal/shared/protocol';
 import type { MiddlewareHandler } from 'hono';
-import { type IngestVariables, requireProjectKey } from '../auth.js';
+import { forbidden, type KeyVariables, requireKey } from '../auth.js';
 import type { Clock } from '../clock.js';
 import type { CommandChannel } from '../commands/channel.js';
 import {
@@ -19,13 +19,13 @@ import {
   protocolVersionOf,
   validationHook,
 } from '../protocol-check.js';
-import type { ProjectCache } from '../store/projects.js';
+import type { Keyring, Principal } from '../store/keyring.js';
 import { problemResponses } from './openapi.js';
 
 /** What the command channel's routes need. */
 export interface CommandRouteDeps {
   db: Db;
-  projects: ProjectCache;
+  keys: Keyring;
   channel: CommandChannel;
   clock: Clock;
   metrics: Metrics;
@@ -35,7 +35,9 @@ export interface CommandRouteDeps {
 
 const name = z.string().min(1).max(LIMITS.maxNameLength);
 const pollQuery = z.object({
-  service: name.meta({ description: 'The service the agent runs in.' }),
+  service: name
+    .optional()
+    .meta({ description: "The service the agent runs in; must be the service key's own." }),
   agent: name.meta({ description: 'A stable id of the agent, such as `service:hostname`.' }),
   wait: z.coerce
     .number()
@@ -46,6 +48,17 @@ const pollQuery = z.object({
     .meta({ description: 'Longest seconds to hold the request when nothing is waiting.' }),
   protocolVersion: z.coerce.number().int().min(1).optional(),
 });
+
+/** The project and service a service key stands for; a poll naming another service is refused. */
+function ownService(principal: Principal, named?: string): { project: string; service: string } {
+  if (principal.role !== 'service') throw forbidden('the command channel needs a service key');
+  if (named !== undefined && named !== principal.service) {
+    throw forbidden(
+      `this key is the service ${principal.service}; it may not take commands of ${named.slice(0, 128)}`,
+    );
+  }
+  return { project: principal.project.id, service: principal.service };
+}
 
 /** Refuses a body written for a newer protocol before its shape is checked. */
 const versionGuard: MiddlewareHandler = async (c, next) => {
@@ -61,16 +74,16 @@ const versionGuard: MiddlewareHandler = async (c, next) => {
 
 /** Mounts the long-poll command channel: `GET /api/commands` and `POST /api/commands/{id}/ack`. */
 export function mountCommands(app: OpenAPIHono, deps: CommandRouteDeps): void {
-  const scoped = app as unknown as OpenAPIHono<{ Variables: IngestVariables }>;
-  const auth = requireProjectKey(deps.projects);
+  const scoped = app as unknown as OpenAPIHono<{ Variables: KeyVariables }>;
+  const auth = requireKey(deps.keys, 'the command channel');
 
   const poll = createRoute({
     method: 'get',
     path: '/api/commands',
     summary: 'Long-poll the commands waiting for a service',
     description:
-      'Authenticate with the project key. Answers at once when commands are waiting for the service (not acknowledged, not expired), else holds the request up to `wait` seconds and answers as soon as one is stored, on this collector or any other on the same store. A delivered command is delivered again on later polls (after 5 s) until it is acknowledged.',
-    security: [{ projectKey: [] }],
+      "Authenticate with the service's key (the project key is refused with 403); the service is the key's. Answers at once when commands are waiting for the service (not acknowledged, not expired), else holds the request up to `wait` seconds and answers as soon as one is stored, on this collector or any other on the same store. A delivered command is delivered again on later polls (after 5 s) until it is acknowledged.",
+    security: [{ serviceKey: [] }],
     middleware: [auth] as const,
     request: { query: pollQuery },
     responses: {
@@ -86,8 +99,8 @@ export function mountCommands(app: OpenAPIHono, deps: CommandRouteDeps): void {
     async (c) => {
       const query = c.req.valid('query');
       assertProtocolVersion(query.protocolVersion);
-      const project = c.var.project.id;
-      const where = { project, service: query.service, agentId: query.agent };
+      const { project, service } = ownService(c.var.principal, query.service);
+      const where = { project, service, agentId: query.agent };
       const deadline = Date.now() + query.wait * 1000;
       const signal = c.req.raw.signal;
       for (;;) {
@@ -104,7 +117,7 @@ export function mountCommands(app: OpenAPIHono, deps: CommandRouteDeps): void {
           return c.json({ type: 'commands' as const, commands: rows.map(toCommand) }, 200);
         }
         // Also look again after the redelivery delay, for a command delivered and never acknowledged.
-        await deps.channel.wait(project, query.service, Math.min(left, REDELIVER_AFTER_MS), signal);
+        await deps.channel.wait(project, service, Math.min(left, REDELIVER_AFTER_MS), signal);
       }
     },
     validationHook,
@@ -115,8 +128,8 @@ export function mountCommands(app: OpenAPIHono, deps: CommandRouteDeps): void {
     path: '/api/commands/{id}/ack',
     summary: 'Acknowledge (or refuse) a command',
     description:
-      'Authenticate with the project key. Idempotent: acknowledging again changes nothing. The result of the fix travels later as `fix_attempt` and `fix_outcome` events with `data.commandId`.',
-    security: [{ projectKey: [] }],
+      'Authenticate with the key of the service the command was issued to; a command of another service is answered 404. Idempotent: acknowledging again changes nothing. The result of the fix travels later as `fix_attempt` and `fix_outcome` events with `data.commandId`.',
+    security: [{ serviceKey: [] }],
     middleware: [auth, versionGuard] as const,
     request: {
       params: z.object({ id: z.string().min(1).max(LIMITS.maxIdLength) }),
@@ -149,9 +162,15 @@ export function mountCommands(app: OpenAPIHono, deps: CommandRouteDeps): void {
           `body.commandId is ${body.commandId.slice(0, 64)}, the path names ${id.slice(0, 64)}`,
         );
       }
-      const result = await acknowledgeCommand(deps.db, c.var.project.id, body, deps.clock.now());
+      const { project, service } = ownService(c.var.principal);
+      const result = await acknowledgeCommand(
+        deps.db,
+        { project, service },
+        body,
+        deps.clock.now(),
+      );
       if (!result)
-        throw problem(404, 'Not found', `this project has no command ${id.slice(0, 128)}`);
+        throw problem(404, 'Not found', `service ${service} has no command ${id.slice(0, 128)}`);
       await deps.onAck(result.row, result.changed);
       return c.json({ commandId: id, status: result.row.status }, 200);
     },

@@ -2,22 +2,23 @@ import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { anyReportSchema, LIMITS, reportAckSchema } from '@selfheal/shared/protocol';
 import type { MiddlewareHandler } from 'hono';
 import type { Logger } from 'pino';
-import { type IngestVariables, requireProjectKey } from '../auth.js';
+import { type KeyVariables, requireKey } from '../auth.js';
 import type { Clock } from '../clock.js';
 import type { Recommendations } from '../commands/recommend.js';
 import { isStoreUnreachable, overloaded, ProblemError, storeUnavailable } from '../errors.js';
+import { authorizeReport } from '../ingest/authorize.js';
 import type { GroupCommit } from '../ingest/group-commit.js';
 import { parseReport, toIngestReport } from '../ingest/normalize.js';
 import type { RateLimiter } from '../ingest/rate-limit.js';
 import type { Metrics } from '../metrics.js';
-import { allowsOrigin, type Project, type ProjectCache } from '../store/projects.js';
+import { allowsOrigin, type Keyring, type Project } from '../store/keyring.js';
 import { problemResponses } from './openapi.js';
 import { declaredLength, readJsonBody } from './read-body.js';
 
 /** What the report route needs. */
 export interface ReportRouteDeps {
   ingest: GroupCommit;
-  projects: ProjectCache;
+  keys: Keyring;
   metrics: Metrics;
   limiter: RateLimiter;
   /** Most request-body bytes held in memory by reports being received at once. */
@@ -29,7 +30,10 @@ export interface ReportRouteDeps {
   clock: Clock;
 }
 
-type IngestEnv = { Variables: IngestVariables };
+type IngestEnv = { Variables: KeyVariables };
+
+/** Either key: a page's project key or a service's own key. */
+const REPORT_SECURITY: Array<Record<string, string[]>> = [{ projectKey: [] }, { serviceKey: [] }];
 
 const CORS_HEADERS = {
   'Access-Control-Allow-Methods': 'POST, OPTIONS',
@@ -47,12 +51,13 @@ export function mountReport(app: OpenAPIHono, deps: ReportRouteDeps): void {
 
   /** The project's own list when it is known, else whether any project allows the origin. */
   const originAllowed = async (project: Project | undefined, origin: string) =>
-    project ? allowsOrigin(project, origin) : deps.projects.anyAllows(origin).catch(() => false);
+    project ? allowsOrigin(project, origin) : deps.keys.anyAllows(origin).catch(() => false);
 
   app.options('/api/report', async (c) => {
     const origin = c.req.header('origin');
     const key = c.req.query('key');
-    const project = key ? await deps.projects.byKey(key).catch(() => undefined) : undefined;
+    const principal = key ? await deps.keys.resolve(key).catch(() => undefined) : undefined;
+    const project = principal?.project;
     if (!origin || !(await originAllowed(project, origin))) return c.body(null, 403);
     return c.body(null, 204, {
       ...CORS_HEADERS,
@@ -82,7 +87,7 @@ export function mountReport(app: OpenAPIHono, deps: ReportRouteDeps): void {
     const origin = c.req.header('origin');
     if (!origin) return;
     // Unset when the request was refused before its key was checked.
-    const project: Project | undefined = c.get('project');
+    const project: Project | undefined = c.get('principal')?.project;
     if (!(await originAllowed(project, origin))) return;
     c.res.headers.set('Access-Control-Allow-Origin', origin);
     c.res.headers.set('Access-Control-Expose-Headers', 'Retry-After');
@@ -92,15 +97,15 @@ export function mountReport(app: OpenAPIHono, deps: ReportRouteDeps): void {
   const middleware: [typeof cors, typeof reserve, MiddlewareHandler<IngestEnv>] = [
     cors,
     reserve,
-    requireProjectKey(deps.projects),
+    requireKey(deps.keys),
   ];
   const route = createRoute({
     method: 'post',
     path: '/api/report',
     summary: 'Send a batch of events (or one event in the original form)',
     description:
-      'Authenticate with the project key as a bearer token, or `?key=` for sendBeacon. The body is JSON; `text/plain` is accepted too, so the body is parsed by the ingest path rather than by the route. Answers once the events are durably stored; a resent event id counts as a duplicate.',
-    security: [{ projectKey: [] }],
+      'Authenticate with the project key (page reports: `agent: "frontend"`, no health checks, fix events of page strategies only) or a service key (the agent is `backend` and the service is the key\'s, whatever the body says; a report naming another service is refused), as a bearer token or `?key=` for sendBeacon. The body is JSON; `text/plain` is accepted too, so the body is parsed by the ingest path rather than by the route. Answers once the events are durably stored; a resent event id counts as a duplicate.',
+    security: REPORT_SECURITY,
     middleware,
     request: {
       query: z.object({
@@ -123,7 +128,8 @@ export function mountReport(app: OpenAPIHono, deps: ReportRouteDeps): void {
   const { body: _body, ...request } = route.request;
   app.openapi({ ...route, request, hide: true }, async (c) => {
     const started = performance.now();
-    const project = c.var.project;
+    const principal = c.var.principal;
+    const project = principal.project;
     const origin = c.req.header('origin');
     if (origin && !allowsOrigin(project, origin)) {
       refuse('origin');
@@ -136,9 +142,10 @@ export function mountReport(app: OpenAPIHono, deps: ReportRouteDeps): void {
     const now = deps.clock.now();
     let report: ReturnType<typeof parseReport>;
     try {
-      report = parseReport(await readJsonBody(c), now);
+      report = authorizeReport(principal, parseReport(await readJsonBody(c), now));
     } catch (error) {
-      refuse(error instanceof ProblemError && error.status === 413 ? 'too_large' : 'invalid');
+      const status = error instanceof ProblemError ? error.status : 400;
+      refuse(status === 413 ? 'too_large' : status === 403 ? 'forbidden' : 'invalid');
       throw error;
     }
     const events = report.events.length;

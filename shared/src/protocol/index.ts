@@ -8,6 +8,7 @@ export * from './event-data.js';
 export * from './extension.js';
 export * from './issue.js';
 export * from './json.js';
+export * from './keys.js';
 export * from './knowledge.js';
 export * from './problem.js';
 export * from './report.js';

@@ -1,0 +1,33 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+
+/** What each kind of secret starts with, so scrubbing and secret scanners recognise it. */
+export const KEY_PREFIXES = {
+  /** The project key: public, embedded in pages, ingest of page reports only. */
+  project: 'shp',
+  /** A service key: whoever holds it is that service. */
+  service: 'shs',
+  /** The admin token. */
+  admin: 'sha',
+} as const;
+
+/** One kind of secret. */
+export type KeyKind = keyof typeof KEY_PREFIXES;
+
+/** SHA-256 of a secret, hex: what the store keeps instead of the secret. */
+export const hashSecret = (secret: string): string =>
+  createHash('sha256').update(secret).digest('hex');
+
+/** A new secret of `kind`: its prefix, `_`, and 24 random bytes in base64url. */
+export const newSecret = (kind: KeyKind): string =>
+  `${KEY_PREFIXES[kind]}_${randomBytes(24).toString('base64url')}`;
+
+/** True when `secret` carries the prefix of `kind`. */
+export const hasPrefix = (secret: string, kind: KeyKind): boolean =>
+  secret.startsWith(`${KEY_PREFIXES[kind]}_`);
+
+/** True when `secret` hashes to `hash`, compared in constant time. */
+export function matchesHash(secret: string, hash: string): boolean {
+  const a = Buffer.from(hashSecret(secret), 'hex');
+  const b = Buffer.from(hash, 'hex');
+  return a.length === b.length && timingSafeEqual(a, b);
+}
