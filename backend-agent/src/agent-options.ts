@@ -23,6 +23,17 @@ export interface FixOptions {
   scale_out?: ScaleOutOptions | FixHook;
   /** Fixes by name, for `custom` commands and checks that name them. */
   custom?: Record<string, FixHook>;
+  /**
+   * How to undo an earlier run, for the collector's `rollback` commands: scale back in, and a
+   * custom fix's undo under the fix's name. Any other rollback is refused with why.
+   */
+  undo?: UndoOptions;
+}
+
+/** The undos a service provides (the catalog's `STRATEGY_UNDO` says which strategies have one). */
+export interface UndoOptions {
+  scale_out?: FixHook;
+  custom?: Record<string, FixHook>;
 }
 
 /** Everything `BackendAgent` takes; what is not given comes from the environment. */

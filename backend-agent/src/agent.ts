@@ -48,6 +48,8 @@ export class BackendAgent {
   private readonly healer: Healer;
   private readonly budgets: Budgets;
   private readonly fixes = new Map<string, Fix>();
+  /** The undos of fixes, keyed as `fixes` are. */
+  private readonly undos = new Map<string, Fix>();
   private readonly channel: CommandChannel | null;
   private readonly commands: CommandHandler;
   private readonly healing = new Set<string>();
@@ -93,8 +95,10 @@ export class BackendAgent {
       },
     });
     this.healer = createHealer({
-      findFix: (strategy, name) =>
-        this.fixes.get(strategy === 'custom' ? `custom:${name ?? ''}` : strategy),
+      findFix: (strategy, name, undo) =>
+        (undo ? this.undos : this.fixes).get(
+          strategy === 'custom' ? `custom:${name ?? ''}` : strategy,
+        ),
       budgets: this.budgets,
       push,
       allChecks: () => this.monitor.checks(),
@@ -330,6 +334,10 @@ export class BackendAgent {
     else if (scale) add(scaleOutFix(this.settings.serviceName, scale));
     for (const [name, hook] of Object.entries(fixes.custom ?? {}))
       add(hookFix('custom', hook, name));
+    const undo = fixes.undo ?? {};
+    if (undo.scale_out) this.undos.set('scale_out', hookFix('scale_out', undo.scale_out));
+    for (const [name, hook] of Object.entries(undo.custom ?? {}))
+      this.undos.set(`custom:${name}`, hookFix('custom', hook, name));
   }
 
   /** Local autonomy: a check failing past its threshold gets the first fix its budget allows. */

@@ -10,6 +10,7 @@ import { ConfigError } from './config.js';
 import type { FixHook } from './fix.js';
 import { runShell } from './fixes/shell.js';
 import { createSupervisor } from './supervisor.js';
+import { takeUndoArgs, UNDO_USAGE } from './undo-args.js';
 
 const log = (message: string) => process.stderr.write(`selfheal-agent: ${message}\n`);
 
@@ -38,9 +39,10 @@ async function main(argv: string[]): Promise<number> {
   };
   let supervisor: ReturnType<typeof createSupervisor> | undefined;
   try {
-    options = parseArgs(argv);
+    const { rest, undos } = takeUndoArgs(argv);
+    options = parseArgs(rest);
     if (options.help) {
-      process.stdout.write(`${USAGE}\n`);
+      process.stdout.write(`${USAGE}\n\n${UNDO_USAGE}\n`);
       return 0;
     }
     if (options.checks.length === 0)
@@ -71,6 +73,12 @@ async function main(argv: string[]): Promise<number> {
       else if (fix.strategy === 'reconnect_database') fixes.reconnect_database = hook;
       else if (fix.strategy === 'reconnect_cache') fixes.reconnect_cache = hook;
       else if (fix.strategy === 'garbage_collection') fixes.garbage_collection = hook;
+    }
+    const undoCustom: Record<string, FixHook> = {};
+    fixes.undo = { custom: undoCustom };
+    for (const { strategy, name, command } of undos) {
+      if (strategy === 'custom' && name) undoCustom[name] = shellHook(command);
+      else if (strategy === 'scale_out') fixes.undo.scale_out = shellHook(command);
     }
     if (supervisor && !fixes.restart_service) {
       const running = supervisor;

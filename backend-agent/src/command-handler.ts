@@ -48,6 +48,7 @@ export function createCommandHandler(deps: CommandHandlerDeps) {
       commandId: command.id,
       decisionId: command.decisionId,
       local: false,
+      ...(command.rollback ? { rollback: true } : {}),
     };
   }
 
@@ -72,10 +73,11 @@ export function createCommandHandler(deps: CommandHandlerDeps) {
     // The agent may be fixing the same fault on its own right now: let that finish first.
     const deadline = Date.now() + WAIT_FOR_LOCAL_FIX_MS;
     while (healer.busy(heal.fingerprint) && Date.now() < deadline) await delay(100);
-    const waiting = healer.refusal(heal);
+    // A cooldown holds a fix back, never its undo: an undo runs (or is refused) as it is.
+    const waiting = heal.rollback ? undefined : healer.refusal(heal);
     const outcome = waiting ? await healer.confirm(heal, waiting) : await healer.heal(heal);
     const state = monitor.byFingerprint(command.fingerprint);
-    if (outcome.success && state) monitor.recovered(state, { status: 'pass' });
+    if (outcome.success && state && !heal.rollback) monitor.recovered(state, { status: 'pass' });
     await deps.flush();
     return outcome;
   }

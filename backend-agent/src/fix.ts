@@ -11,6 +11,8 @@ export interface FixContext {
   params: Record<string, unknown>;
   /** Set when the collector asked for the fix. */
   commandId?: string;
+  /** True when this undoes an earlier run (a `rollback` command). */
+  rollback?: boolean;
   signal: AbortSignal;
 }
 

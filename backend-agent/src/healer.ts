@@ -1,4 +1,4 @@
-import type { ErrorKind, StrategyName } from '@selfheal/shared';
+import { type ErrorKind, STRATEGY_UNDO, type StrategyName } from '@selfheal/shared';
 import type { Event } from '@selfheal/shared/protocol';
 import type { Budgets } from './budget.js';
 import { type Check, errorText, runCheck } from './check.js';
@@ -18,6 +18,8 @@ export interface HealRequest {
   commandId?: string;
   decisionId?: string;
   local: boolean;
+  /** Undo an earlier run (a `rollback` command) through the undo configured beside the fix. */
+  rollback?: boolean;
 }
 
 /** How a fix went. */
@@ -29,7 +31,8 @@ export interface HealOutcome {
 
 /** What the healer needs from the agent. */
 export interface HealerDeps {
-  findFix(strategy: StrategyName, customName?: string): Fix | undefined;
+  /** The fix, or with `undo` the undo configured beside it. */
+  findFix(strategy: StrategyName, customName?: string, undo?: boolean): Fix | undefined;
   budgets: Budgets;
   push(event: Event): void;
   allChecks(): readonly Check[];
@@ -43,14 +46,18 @@ export interface HealerDeps {
   onFixRun(): void;
 }
 
+interface Verdict {
+  ok: boolean;
+  /** The check that said so; absent for an undo. */
+  by?: string;
+  detail?: string;
+}
+
 /** Runs a fix under its budget and verifies it by re-running the check; reports attempt and outcome. */
 export function createHealer(deps: HealerDeps) {
   const busy = new Set<string>();
 
-  async function verify(
-    check: Check | undefined,
-    settleMs: number,
-  ): Promise<{ ok: boolean; by: string; detail?: string }> {
+  async function verify(check: Check | undefined, settleMs: number): Promise<Verdict> {
     const checks = check ? [check] : deps.allChecks();
     const by = check ? check.name : 'all_checks';
     const deadline = Date.now() + settleMs;
@@ -69,6 +76,23 @@ export function createHealer(deps: HealerDeps) {
     }
   }
 
+  function undoRefusal(
+    request: Pick<HealRequest, 'strategy' | 'fingerprint' | 'customName'>,
+    passing: boolean,
+  ): string | undefined {
+    const { strategy, customName } = request;
+    if (STRATEGY_UNDO[strategy] === 'none') return `${strategy} cannot be undone`;
+    if (!deps.findFix(strategy, customName, true)) {
+      return strategy === 'custom'
+        ? `no undo configured for custom fix "${String(customName).slice(0, 128)}"`
+        : `no undo configured for ${strategy}`;
+    }
+    // Budgets count fixes; an undo of one is not held back by them.
+    return passing && busy.has(request.fingerprint)
+      ? 'a fix for this fault is already running'
+      : undefined;
+  }
+
   return {
     /**
      * Why this fix cannot run now, or undefined. With `passing` false, a fix already running for
@@ -76,9 +100,10 @@ export function createHealer(deps: HealerDeps) {
      * for them); a missing fix, a spent budget and the restart backoff do.
      */
     refusal(
-      request: Pick<HealRequest, 'strategy' | 'fingerprint' | 'customName'>,
+      request: Pick<HealRequest, 'strategy' | 'fingerprint' | 'customName' | 'rollback'>,
       passing = true,
     ): string | undefined {
+      if (request.rollback) return undoRefusal(request, passing);
       const fix = deps.findFix(request.strategy, request.customName);
       if (!fix) {
         return request.strategy === 'custom'
@@ -124,9 +149,10 @@ export function createHealer(deps: HealerDeps) {
     async heal(request: HealRequest): Promise<HealOutcome> {
       const refusal = this.refusal(request);
       if (refusal) return { ran: false, success: false, detail: refusal };
-      const fix = deps.findFix(request.strategy, request.customName) as Fix;
+      const undo = request.rollback === true;
+      const fix = deps.findFix(request.strategy, request.customName, undo) as Fix;
       busy.add(request.fingerprint);
-      deps.budgets.recordRun(request.strategy, request.fingerprint);
+      if (!undo) deps.budgets.recordRun(request.strategy, request.fingerprint);
       deps.onFixRun();
       const links = {
         strategy: request.strategy,
@@ -136,6 +162,7 @@ export function createHealer(deps: HealerDeps) {
         ...(request.decisionId ? { decisionId: request.decisionId } : {}),
         ...(request.customName ? { customName: request.customName } : {}),
         local: request.local,
+        ...(undo ? { rollback: true } : {}),
       };
       deps.push(attemptEvent(links));
       const started = Date.now();
@@ -152,6 +179,7 @@ export function createHealer(deps: HealerDeps) {
               ...(request.check ? { check: request.check.name } : {}),
               params: request.params ?? {},
               ...(request.commandId ? { commandId: request.commandId } : {}),
+              ...(undo ? { rollback: true } : {}),
               signal: controller.signal,
             }),
           ),
@@ -160,14 +188,18 @@ export function createHealer(deps: HealerDeps) {
             throw new Error(`the fix did not finish within ${timeoutMs} ms`);
           }),
         ]);
-        const verdict = await verify(request.check, run?.settleMs ?? deps.settleMs);
-        if (verdict.ok) deps.budgets.recordSuccess(request.strategy, request.fingerprint);
+        // No check tells that an undo worked (the fault it fixed may well come back): it worked
+        // when it ran without error.
+        const verdict: Verdict = undo
+          ? { ok: true }
+          : await verify(request.check, run?.settleMs ?? deps.settleMs);
+        if (verdict.ok && !undo) deps.budgets.recordSuccess(request.strategy, request.fingerprint);
         const detail = verdict.ok ? (run?.detail ?? 'done') : (verdict.detail ?? 'still failing');
         deps.push(
           outcomeEvent({
             ...links,
             success: verdict.ok,
-            verifiedBy: verdict.by,
+            ...(verdict.by ? { verifiedBy: verdict.by } : {}),
             durationMs: Date.now() - started,
             detail,
           }),

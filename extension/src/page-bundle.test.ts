@@ -52,6 +52,6 @@ describe('the page agent bundle', () => {
   it("carries none of the strategy catalog's prose", () => {
     const built = readFileSync(join(here, '..', 'dist', 'agent', 'frontend-agent.js'), 'utf8');
     expect(built).not.toContain('exponential backoff and jitter');
-    expect(built).not.toContain('Remove the re-inserted element');
+    expect(built).not.toContain('Scale back in');
   });
 });

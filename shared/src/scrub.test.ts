@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { scrub, scrubData, scrubUrl } from './scrub.js';
 
+const PEM = [
+  '-----BEGIN RSA PRIVATE KEY-----',
+  'Proc-Type: 4,ENCRYPTED',
+  'MIIEpAIBAAKCAQEA0Z3VS5JJcds3xfn/ygWyF8PbnGy0AHB7MhgHcTz6sE2I2yPB',
+  'aFDrBz9vFqU4yY2q1w==',
+  '-----END RSA PRIVATE KEY-----',
+].join('\n');
+const OUR_KEY = 'Qm9vdHN0cmFwLXNlY3JldC0xMjM0NTY3ODkwYWI';
+
 const JWT =
   'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U';
 
@@ -28,6 +37,33 @@ describe('scrub replaces', () => {
     ['card 4111-1111-1111-1111', 'card [card]'],
     ['pan=5500005555555559;', 'pan=[card];'],
     ['amex 3782 822463 10005', 'amex [card]'],
+    [`project key shp_${OUR_KEY} rejected`, 'project key [key] rejected'],
+    [`X-Selfheal-Admin: sha_${OUR_KEY}`, 'X-Selfheal-Admin: [key]'],
+    [`"shs_${OUR_KEY}-_x"`, '"[key]"'],
+    [`config ${PEM} loaded`, 'config [private key] loaded'],
+    [
+      `{"private_key":"-----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANBg\\n-----END PRIVATE KEY-----\\n"}`,
+      '{"private_key":"[private key]\\n"}',
+    ],
+    ['-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXk (cut)', '[private key]'],
+    ['client 203.0.113.7 blocked', 'client [ip] blocked'],
+    ['connect ECONNREFUSED 10.0.0.12:5432', 'connect ECONNREFUSED [ip]:5432'],
+    ['x-forwarded-for: 198.51.100.23, 10.1.2.3', 'x-forwarded-for: [ip], [ip]'],
+    ['GET http://192.168.1.20/api failed', 'GET http://[ip]/api failed'],
+    ['from 2001:db8:85a3::8a2e:370:7334 denied', 'from [ip] denied'],
+    ['peer 2001:0db8:0000:0000:0000:ff00:0042:8329.', 'peer [ip].'],
+    ['listen [fe80::1]:8080', 'listen [[ip]]:8080'],
+    ['mapped ::ffff:203.0.113.7', 'mapped ::ffff:[ip]'],
+    ['call me at +1 415 555 2671 today', 'call me at [phone] today'],
+    ['tel:+44 20 7946 0958', 'tel:[phone]'],
+    ['phone=+4915112345678&x=1', 'phone=[phone]&x=1'],
+    ['+1 (415) 555-2671', '[phone]'],
+    ['office (415) 555-2671', 'office [phone]'],
+    ['cell 415-555-2671.', 'cell [phone].'],
+    ['cell 415.555.2671', 'cell [phone]'],
+    ['London 020 7946 0958', 'London [phone]'],
+    ['Paris 06 12 34 56 78', 'Paris [phone]'],
+    ['Berlin 030/12345678', 'Berlin [phone]'],
     [
       'GET https://admin:hunter2@db.example.com/x failed',
       'GET https://[secret]@db.example.com/x failed',
@@ -66,6 +102,21 @@ describe('scrub keeps', () => {
     'https://x.com/keyboard?monkey=1',
     '2024-05-01T10:32:01.123Z',
     'deadbeef 3f2b8c1e-9a4d-4e6f-8b1a-2c3d4e5f6a7b',
+    'connect ECONNREFUSED 127.0.0.1:5432',
+    'connect ECONNREFUSED ::1:6379',
+    'listening on 0.0.0.0:3000 and [::]:3000',
+    'upgrade to 1.2.3 then 10.20.30',
+    'OID 1.3.6.1.4.1.311 and 1.2.3.4.5',
+    'Mozilla/5.0 (X11) AppleWebKit/537.36 Chrome/120.0.0.0 Safari/537.36',
+    'bad address 999.1.2.3',
+    'at 10:32:01 and 10:32:01.123, mac 00:1a:2b:3c:4d:5e',
+    'std::vector and Foo::bar and add::face',
+    'took 1234 ms on port 5432, retry in 30000ms',
+    'rows 123 456 and 12 34 56',
+    'dates 01/02/2024 and 2024-05-01 10:32',
+    'tz +02:00 and +0530 and 1e+21',
+    'shp_short and sha_ alone',
+    '-----BEGIN PUBLIC KEY-----',
     '',
   ])('%j', (input) => {
     expect(scrub(input)).toBe(input);
@@ -84,6 +135,16 @@ describe('scrub on 100 kB adversarial input', () => {
     ['repeated bearer', ...unchanged('Bearer '.repeat(15_000))],
     ['repeated assignments', 'token='.repeat(17_000), 'token=[token]'],
     ['repeated key prefixes', 'sk-'.repeat(34_000), '[key]'],
+    ['repeated PEM starts', ...unchanged('-----BEGIN A PRIVATE KEY '.repeat(4_000))],
+    [
+      'repeated PEM headers with no end',
+      '-----BEGIN PRIVATE KEY-----a'.repeat(3_500),
+      '[private key]'.repeat(3_500),
+    ],
+    ['repeated dotted quads', ...unchanged('1.1.1.1.'.repeat(12_500))],
+    ['repeated colons', ...unchanged('1:'.repeat(50_000))],
+    ['repeated plus digits', ...unchanged('+1234567 '.repeat(11_000))],
+    ['repeated digit groups', ...unchanged('01 2 '.repeat(20_000))],
     [
       'a secret after a long dotted run',
       `${'a.'.repeat(50_000)} alice@example.com`,
@@ -107,6 +168,10 @@ describe('scrubUrl', () => {
     ['https://x.com/orders/4111111111111111', 'https://x.com/orders/4111111111111111'],
     ['https://x.com/pay?card=4111111111111111', 'https://x.com/pay?card=[secret]'],
     ['https://x.com/a?page=2', 'https://x.com/a?page=2'],
+    ['http://203.0.113.7:8080/a', 'http://[ip]:8080/a'],
+    ['http://127.0.0.1:5173/a', 'http://127.0.0.1:5173/a'],
+    ['https://x.com/users/+14155552671', 'https://x.com/users/[phone]'],
+    [`https://x.com/a?k=shp_${OUR_KEY}`, 'https://x.com/a?k=[key]'],
   ])('%s → %s', (url, expected) => {
     expect(scrubUrl(url)).toBe(expected);
   });
@@ -184,6 +249,14 @@ describe('scrubData', () => {
 
   it.each<[unknown, unknown]>([
     ['mail alice@example.com', 'mail [email]'],
+    [
+      { ip: '203.0.113.7', phone: '+1 415 555 2671' },
+      { ip: '[ip]', phone: '[phone]' },
+    ],
+    [
+      [`shs_${OUR_KEY}`, PEM],
+      ['[key]', '[private key]'],
+    ],
     [7, 7],
     [null, null],
     [undefined, undefined],

@@ -35,9 +35,10 @@ const BEARER: Rule = [
   (match, scheme, space, token) =>
     /[\d=+/.~]|[A-Z]/.test(token.slice(1)) ? `${scheme}${space}[token]` : match,
 ];
+// `sh[aps]_` are our own project, admin and service keys.
 const API_KEY: Rule = [
-  /sk[-_]|pk_|rk_|A[KS]IA|gh[pousr]_|github_pat_|xox|AIza|glpat-/,
-  /(^|[^\w-])(?:[spr]k_(?:live|test)_[A-Za-z\d]{8,}|sk-[\w-]{20,}|A[KS]IA[A-Z\d]{16}|gh[pousr]_[A-Za-z\d]{30,}|github_pat_\w{22,}|xox[abposr]-[A-Za-z\d-]{10,}|AIza[\w-]{35}|glpat-[\w-]{20,})(?![\w-])/g,
+  /sk[-_]|pk_|rk_|sh[aps]_|A[KS]IA|gh[pousr]_|github_pat_|xox|AIza|glpat-/,
+  /(^|[^\w-])(?:[spr]k_(?:live|test)_[A-Za-z\d]{8,}|sh[aps]_[\w-]{20,}|sk-[\w-]{20,}|A[KS]IA[A-Z\d]{16}|gh[pousr]_[A-Za-z\d]{30,}|github_pat_\w{22,}|xox[abposr]-[A-Za-z\d-]{10,}|AIza[\w-]{35}|glpat-[\w-]{20,})(?![\w-])/g,
   (_match, before) => `${before}[key]`,
 ];
 const ASSIGNMENT: Rule = [
@@ -53,9 +54,40 @@ const CARD: Rule = [
   (match, before) => (isCardNumber(match.slice(before.length)) ? `${before}[card]` : match),
 ];
 
-const URL_RULES: readonly Rule[] = [USERINFO, URL_PARAMS, JWT, API_KEY, EMAIL];
+// A body stops at the next run of five dashes, so a BEGIN with no END (cut text) is redacted
+// up to there and repeated BEGINs are not rescanned.
+const PEM: Rule = [
+  /-----BEGIN/,
+  /-----BEGIN [A-Z ]*PRIVATE KEY-----[^-]*(?:-{1,4}[^-]+)*(?:-----END [A-Z ]*PRIVATE KEY-----)?/g,
+  () => '[private key]',
+];
+// A run before `/` is a product version (`Chrome/120.0.0.0`); after `//` it is a URL's host.
+const IPV4: Rule = [
+  /\d\.\d{1,3}\.\d/,
+  /(^|\/\/|[^\w./])(\d{1,3}(?:\.\d{1,3}){3})(?!\.?\w)/g,
+  (match, before, ip) =>
+    /^(?:127|0)\./.test(ip) || ip.split('.').some((octet) => +octet > 255)
+      ? match
+      : `${before}[ip]`,
+];
+// Loose (bounded) candidates, checked by `isIpv6`: times and MAC addresses have too few groups.
+const IPV6: Rule = [
+  /::|:[\da-f]{1,4}:[\da-f]{1,4}:/i,
+  /(^|[^\w:.])([\da-f]{0,4}(?::[\da-f]{0,4}){2,7})(?![\w:]|\.\d)/gi,
+  (match, before, ip) => (isIpv6(ip) ? `${before}[ip]` : match),
+];
+// `+` and 8-15 digits; (415) 555-2671 or 415-555-2671; or a trunk 0 and groups (020 7946 0958).
+// Nine digits at least, so dates (01/02/2024), times and short ids stay.
+const PHONE: Rule = [
+  /\+\d|\d[ ./-]\d{2,}[ ./-]?\d/,
+  /(^|[^\w+.-])(\+(?:\d[ .()-]{0,2}){7,14}\d|\(\d{3}\) ?\d{3}[-.]\d{4}|\d{3}([ .-])\d{3}\3\d{4}|0\d{1,4}([ /-])\d{2,8}(?:\4\d{2,4}){0,3})(?![\w-]|\.\d)/g,
+  (match, before, phone) => (phone.replace(/\D/g, '').length > 8 ? `${before}[phone]` : match),
+];
+
+const URL_RULES: readonly Rule[] = [USERINFO, URL_PARAMS, JWT, API_KEY, EMAIL, IPV4, IPV6, PHONE];
 // Rules that see the most context go first, so later ones find only what is left.
 const TEXT_RULES: readonly Rule[] = [
+  PEM,
   USERINFO,
   URL_PARAMS,
   BEARER,
@@ -63,6 +95,10 @@ const TEXT_RULES: readonly Rule[] = [
   API_KEY,
   ASSIGNMENT,
   EMAIL,
+  IPV4,
+  IPV6,
+  // Before cards: `+` and thirteen digits is a phone number even when it passes Luhn.
+  PHONE,
   CARD,
 ];
 
@@ -71,12 +107,18 @@ const SENSITIVE_KEY =
 const DEFAULT_DEPTH = 8;
 const FILTERED = '[Filtered]';
 
-/** Text with e-mail addresses, tokens, keys, card numbers and URL credentials replaced by placeholders. */
+/**
+ * Text with e-mail addresses, tokens, keys (ours: `shp_`, `sha_`, `shs_`), PEM private keys, card
+ * numbers, IP addresses, phone numbers and URL credentials replaced by placeholders. Loopback and
+ * unspecified addresses (`127.x`, `0.x`, `::1`) are kept: they name this machine, never a client,
+ * and `ECONNREFUSED 127.0.0.1:5432` is a diagnosis. Every other address is redacted, private
+ * ranges too, since a proxy's `X-Forwarded-For` may carry a client's.
+ */
 export function scrub(text: string): string {
   return apply(text, TEXT_RULES);
 }
 
-/** A URL with its userinfo, sensitive query or fragment parameters and embedded tokens replaced. */
+/** A URL with its userinfo, sensitive parameters, tokens, keys, addresses and phone numbers replaced. */
 export function scrubUrl(url: string): string {
   // Card numbers are left to `scrub`: long numeric ids in paths would be mangled by the Luhn rule.
   return apply(url, URL_RULES);
@@ -108,6 +150,15 @@ function placeholderFor(name: string): string {
   const lower = name.toLowerCase();
   if (lower.includes('key')) return '[key]';
   return lower.includes('token') ? '[token]' : '[secret]';
+}
+
+function isIpv6(candidate: string): boolean {
+  const halves = candidate.split('::').length;
+  const groups = candidate.split(':').filter(Boolean).length;
+  // A digit tells an address from hex words (`add::face`); Node writes loopback with its port
+  // as `::1:6379`.
+  if (!/\d/.test(candidate) || /^::1(?::|$)/.test(candidate) || halves > 2) return false;
+  return halves === 2 ? groups < 8 : groups === 8 && !/^:|:$/.test(candidate);
 }
 
 function isCardNumber(candidate: string): boolean {

@@ -9,6 +9,7 @@ import {
   STRATEGY_DESCRIPTIONS,
   STRATEGY_NAMES,
   STRATEGY_RULES,
+  STRATEGY_UNDO,
   strategyFits,
 } from './index.js';
 
@@ -27,7 +28,8 @@ describe('the strategy catalog', () => {
 
   it('joins every rule with its prose, and describes every parameter', () => {
     for (const name of STRATEGY_NAMES) {
-      const { name: own, description, rollback, params, ...rule } = STRATEGIES[name];
+      const { name: own, description, rollback, undo, params, ...rule } = STRATEGIES[name];
+      expect(undo).toBe(STRATEGY_UNDO[name]);
       expect(own).toBe(name);
       const { params: _rules, ...machine } = STRATEGY_RULES[name];
       expect(rule).toEqual(machine);
@@ -44,6 +46,18 @@ describe('the strategy catalog', () => {
         });
         expect(spec.description.length).toBeGreaterThan(0);
       }
+    }
+  });
+
+  it('says how to undo exactly the strategies an agent can undo', () => {
+    const undoable = STRATEGY_NAMES.filter((name) => STRATEGY_UNDO[name] !== 'none');
+    expect(undoable).toEqual(['scale_out', 'custom']);
+    for (const name of STRATEGY_NAMES) {
+      expect(STRATEGIES[name].rollback === null, name).toBe(STRATEGY_UNDO[name] === 'none');
+    }
+    // A page cannot undo what it did: no page strategy has an undo.
+    for (const name of Object.keys(PAGE_STRATEGY_RULES)) {
+      expect(STRATEGY_UNDO[name as keyof typeof STRATEGY_UNDO]).toBe('none');
     }
   });
 

@@ -8,8 +8,10 @@ import {
   type ParamRule,
   STRATEGY_NAMES,
   STRATEGY_RULES,
+  STRATEGY_UNDO,
   type StrategyName,
   type StrategyRule,
+  type UndoRule,
 } from './strategy-rules.js';
 
 export * from './strategy-descriptions.js';
@@ -27,6 +29,8 @@ export interface Strategy extends Omit<StrategyRule, 'params'> {
   params: Readonly<Record<string, ParamSpec>>;
   /** How to undo it, or null when it cannot be undone (or needs no undoing). */
   rollback: string | null;
+  /** How an agent undoes it: never, or through the undo configured beside the fix. */
+  undo: UndoRule;
 }
 
 function describe(name: StrategyName): Strategy {
@@ -36,7 +40,14 @@ function describe(name: StrategyName): Strategy {
   for (const [key, spec] of Object.entries(rule.params)) {
     params[key] = { ...spec, description: text.params[key] ?? '' };
   }
-  return { name, ...rule, description: text.description, params, rollback: text.rollback };
+  return {
+    name,
+    ...rule,
+    description: text.description,
+    params,
+    rollback: text.rollback,
+    undo: STRATEGY_UNDO[name],
+  };
 }
 
 /** The catalog, by name: rules and prose together. */

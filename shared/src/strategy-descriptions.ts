@@ -25,7 +25,8 @@ export const STRATEGY_DESCRIPTIONS: Readonly<Record<StrategyName, StrategyDescri
   },
   reinject_resource: {
     description: 'Insert a failed script or stylesheet again, once, with a cache-busting query.',
-    rollback: 'Remove the re-inserted element.',
+    // The page has run the resource's code by then; removing the element undoes nothing.
+    rollback: null,
     params: { src: 'The resource to load again.' },
   },
   clear_cache: {
@@ -58,7 +59,7 @@ export const STRATEGY_DESCRIPTIONS: Readonly<Record<StrategyName, StrategyDescri
   scale_out: {
     description:
       'Add capacity through the command or URL the operator configured (kubectl scale, a platform API).',
-    rollback: 'Scale back in through the configured scale-in command.',
+    rollback: 'Scale back in through the undo configured beside scale_out in the agent.',
     params: { replicas: 'Replicas to add.' },
   },
   notify_admin: {
@@ -73,7 +74,7 @@ export const STRATEGY_DESCRIPTIONS: Readonly<Record<StrategyName, StrategyDescri
   },
   custom: {
     description: 'Run a fix the operator configured in the agent under this name.',
-    rollback: null,
+    rollback: 'Run the undo configured beside that fix in the agent, if any.',
     params: { name: 'The configured fix.' },
   },
 };

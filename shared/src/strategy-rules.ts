@@ -180,6 +180,30 @@ function joinRules(): Record<StrategyName, StrategyRule> {
   return { ...page, ...OTHER_RULES };
 }
 
+/**
+ * How an earlier run of a strategy is undone when the collector sends it again with `rollback`:
+ * `none` when it cannot be (a restart, a reconnect, a reload happened and stays happened) or
+ * needs nothing, `hook` when by the undo the operator configured beside the fix in the agent
+ * (scale back in; a custom fix's own undo). An agent refuses a rollback it cannot carry out.
+ */
+export type UndoRule = 'none' | 'hook';
+
+/** How each strategy is undone. Its prose (`rollback` in the descriptions) agrees: a test holds them together. */
+export const STRATEGY_UNDO: Readonly<Record<StrategyName, UndoRule>> = {
+  retry_request: 'none',
+  reload_page: 'none',
+  reinject_resource: 'none',
+  clear_cache: 'none',
+  reconnect_database: 'none',
+  reconnect_cache: 'none',
+  garbage_collection: 'none',
+  restart_service: 'none',
+  scale_out: 'hook',
+  notify_admin: 'none',
+  report_only: 'none',
+  custom: 'hook',
+};
+
 /** True when `value` names a strategy in the catalog. */
 export function isStrategyName(value: unknown): value is StrategyName {
   return typeof value === 'string' && (STRATEGY_NAMES as readonly string[]).includes(value);

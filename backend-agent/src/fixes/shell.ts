@@ -15,6 +15,7 @@ export function runShell(command: string, ctx: FixContext, timeoutMs: number): P
         SELFHEAL_CHECK: ctx.check ?? '',
         SELFHEAL_COMMAND_ID: ctx.commandId ?? '',
         SELFHEAL_PARAMS: JSON.stringify(ctx.params),
+        SELFHEAL_ROLLBACK: ctx.rollback ? '1' : '',
       },
     });
     let output = '';

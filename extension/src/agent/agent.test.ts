@@ -327,6 +327,27 @@ describe('commands from the collector', () => {
     expect(outcome?.data?.local).toBeUndefined();
   });
 
+  it('refuses a rollback, and shows the refusal with why in its fix history and report', async () => {
+    const a = start();
+    a.applyCommands([
+      command({ id: 'cmd-undo', strategy: 'reload_page', params: {}, rollback: true }),
+    ]);
+    expect(a.getStatus().metrics.commandsRejected).toBe(1);
+    expect(a.getStatus().fixHistory[0]).toMatchObject({
+      strategy: 'reload_page',
+      commandId: 'cmd-undo',
+      success: false,
+      detail: 'reload_page cannot be undone in a page',
+    });
+    await a.flush();
+    const outcome = sent().find((e) => e.type === 'fix_outcome');
+    expect(outcome?.data).toMatchObject({
+      commandId: 'cmd-undo',
+      success: false,
+      detail: 'reload_page cannot be undone in a page',
+    });
+  });
+
   it('ignores a command it already ran', () => {
     const a = start();
     a.applyCommands([command(), command()]);

@@ -53,7 +53,13 @@ export function createCommandRunner(
           seen.add(check.command.id);
           capSize(seen, MAX_SEEN);
           try {
-            ran = run(check.command);
+            const { command } = check;
+            // A page cannot take back a retry, a reload, a re-inserted script or a cleared cache.
+            if ((value as { rollback?: unknown }).rollback === true)
+              ctx
+                .startFix({ ...command, command })
+                .finish(false, 'refused', `${command.strategy} cannot be undone in a page`);
+            else ran = run(command);
           } catch {
             metrics.internalErrors += 1;
           }

@@ -62,6 +62,9 @@ const fixLinks = {
     description: 'True when the agent chose the fix itself (local autonomy).',
   }),
   customName: text.optional().meta({ description: 'For `custom`: the configured fix.' }),
+  rollback: z.boolean().optional().meta({
+    description: 'True when this undid an earlier run of the strategy (a `rollback` command).',
+  }),
 };
 
 /** `data` of a `fix_attempt` event: a fix an agent started. */
