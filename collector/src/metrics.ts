@@ -18,6 +18,8 @@ const COUNTERS = {
   selfheal_decisions_reviewed_total: 'Pending decisions approved or rejected, by verdict.',
   selfheal_commands_total: 'Commands issued, delivered, acknowledged and refused, by target.',
   selfheal_outcomes_total: 'Fix outcomes settled by verification, by status.',
+  selfheal_outcomes_refused_total:
+    'Reported fix outcomes that may not teach (wrong key for the service, page session already counted, …), by reason.',
   selfheal_escalations_total: 'Escalations recorded and webhook posts, by status.',
   selfheal_llm_calls_total: 'Model calls behind decisions, by model and whether cached.',
   selfheal_llm_tokens_total: 'Model tokens spent, by model and type (prompt, completion).',

@@ -196,6 +196,17 @@ describe.each(STORES)('the decision loop on $name', ({ name, create }) => {
 
   it('blocks a strategy for an hour after three failures in a row, local fixes included', async () => {
     const fingerprint = `fp-db-${name}-${randomUUID()}`;
+    // The service reported the fault (too mildly to be decided on), then fixed it locally.
+    await sendBackend(suite.base, 'wallet', [
+      {
+        id: randomUUID(),
+        type: 'error',
+        message: 'pool lost',
+        fingerprint,
+        severity: 'low',
+        timestamp: Date.now(),
+      },
+    ]);
     for (let i = 0; i < 3; i++) {
       await sendBackend(suite.base, 'wallet', [
         fixOutcome({ strategy: 'reconnect_database', fingerprint, success: false, local: true }),
@@ -226,6 +237,17 @@ describe.each(STORES)('the decision loop on $name', ({ name, create }) => {
       const row = knowledge.find((k: { strategy: string }) => k.strategy === strategy);
       return new Date(row.cooldownUntil).getTime() - new Date(row.lastOutcomeAt).getTime();
     };
+    // A service teaches only about faults it reported itself.
+    await sendBackend(suite.base, 'api', [
+      {
+        id: randomUUID(),
+        type: 'error',
+        message: 'heap grows',
+        fingerprint,
+        severity: 'low',
+        timestamp: Date.now(),
+      },
+    ]);
     const restart = () =>
       sendBackend(suite.base, 'api', [
         fixOutcome({ strategy: 'restart_service', fingerprint, success: false, local: true }),

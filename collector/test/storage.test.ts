@@ -176,6 +176,7 @@ describe.each(STORES)('ingest and storage on $name', ({ create }) => {
           type: 'health_check',
           message: 'db check failed',
           stack: undefined,
+          fingerprint: 'db-pool',
           data: { check: 'db', status: 'fail' },
         }),
         event({

@@ -55,21 +55,21 @@ describe('decide()', () => {
     expect(draft.confidence).toBeLessThan(0.8);
   });
 
-  it('prefers the developer fix the model gives, else the one learned', async () => {
-    const learned = record(
-      'kind',
-      'import_error',
-      'reload_page',
-      0,
-      0,
-      'Load sse-client.js with type="module".',
-    );
-    const rules = await decide(issueInput({ kind: 'reference_error' }), {
-      knowledge: [{ ...learned, pattern: 'reference_error' }],
+  it("prefers the developer fix the model gives, else the one learned for this fingerprint, never the kind's", async () => {
+    const advice = 'Load sse-client.js with type="module".';
+    const input = issueInput({ kind: 'reference_error' });
+    const forKind = await decide(input, {
+      knowledge: [record('kind', 'reference_error', 'reload_page', 0, 0, advice)],
       blocked: none,
       policy: DEFAULT_POLICY,
     });
-    expect(rules.developerFix).toBe('Load sse-client.js with type="module".');
+    expect(forKind.developerFix).not.toBe(advice);
+    const rules = await decide(input, {
+      knowledge: [record('fingerprint', input.fingerprint, 'reload_page', 0, 0, advice)],
+      blocked: none,
+      policy: DEFAULT_POLICY,
+    });
+    expect(rules.developerFix).toBe(advice);
     const { port } = scripted(answer({ developerFix: 'Guard the null.' }));
     const llm = await decide(issueInput(), {
       knowledge: [],

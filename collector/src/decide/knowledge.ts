@@ -114,20 +114,23 @@ export function chooseFromKnowledge(
   return chosen ? { chosen, plausible } : null;
 }
 
-/** The developer fix learned for the fingerprint, else for the kind, else null. */
+/**
+ * The developer fix learned for this very fingerprint, else null. A model's advice is never
+ * carried to other fingerprints of the kind: it came from error text anyone can write.
+ */
 export function learnedDeveloperFix(
   records: readonly KnowledgeRecord[],
-  issue: { fingerprint: string; kind: string },
+  issue: { fingerprint: string },
 ): string | null {
-  let forKind: string | null = null;
   for (const record of records) {
-    if (!record.developerFix) continue;
-    if (record.patternType === 'fingerprint' && record.pattern === issue.fingerprint)
+    if (
+      record.developerFix &&
+      record.patternType === 'fingerprint' &&
+      record.pattern === issue.fingerprint
+    )
       return record.developerFix;
-    if (record.patternType === 'kind' && record.pattern === issue.kind)
-      forKind ??= record.developerFix;
   }
-  return forKind;
+  return null;
 }
 
 function bucketFor<T>(

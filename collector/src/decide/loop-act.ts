@@ -152,7 +152,7 @@ export async function storeDraft(
         createdAt: new Date(now),
       });
     }
-    if (draft.developerFix) {
+    if (draft.developerFix && draft.source === 'llm') {
       await rememberDeveloperFix(
         tx,
         { ...input, strategy: draft.strategy, developerFix: draft.developerFix },

@@ -1,4 +1,5 @@
 import { type ErrorKind, isErrorKind, isSeverity, type Severity } from '@selfheal/shared';
+import type { AgentType } from '@selfheal/shared/protocol';
 import { and, desc, eq, gt, gte, inArray, ne, sql, sum } from 'drizzle-orm';
 import type { Db } from '../db/database.js';
 import {
@@ -17,6 +18,8 @@ export interface Candidate {
   fingerprint: string;
   severity: string;
   type: string;
+  /** The agent that reported it, as its key said: a page's events never trigger a service's fix. */
+  agent: AgentType;
   /** True when it came from a failing health check. */
   degraded: boolean;
   /** Set when a fix for it failed: decide again whatever its severity. */
@@ -40,6 +43,7 @@ export async function triggerOf(
       where ${events.fingerprint} = ${candidate.fingerprint}
         and ${events.receivedAt} > ${new Date(now - persistent.windowMs).toISOString()}::timestamptz
         and ${events.projectId} = ${candidate.project}
+        and ${events.agent} = ${candidate.agent}
       limit ${persistent.threshold}) as recent`);
   const rows = Array.isArray(recent) ? recent : ((recent as { rows?: unknown[] }).rows ?? []);
   const n = Number((rows[0] as { n?: number } | undefined)?.n ?? 0);
@@ -62,19 +66,28 @@ export async function buildInput(
     .where(and(eq(issues.projectId, project), eq(issues.fingerprint, fingerprint)));
   if (!issue) return undefined;
   const online = new Date(now - ONLINE_MS);
-  const [sample, similar, agentFigures, rate] = await Promise.all([
+  const latest = (agent: AgentType) =>
     db
       .select({
-        agent: events.agent,
+        service: events.service,
         message: events.message,
         stack: events.stack,
         url: events.url,
         data: events.data,
       })
       .from(events)
-      .where(and(eq(events.fingerprint, fingerprint), eq(events.projectId, project)))
+      .where(
+        and(
+          eq(events.fingerprint, fingerprint),
+          eq(events.projectId, project),
+          eq(events.agent, agent),
+        ),
+      )
       .orderBy(desc(events.receivedAt))
-      .limit(1),
+      .limit(1);
+  const [fromService, fromPage, similar, agentFigures, rate] = await Promise.all([
+    latest('backend'),
+    latest('frontend'),
     db
       .select({
         fingerprint: issues.fingerprint,
@@ -110,7 +123,10 @@ export async function buildInput(
       .from(reports)
       .where(and(eq(reports.projectId, project), gt(reports.receivedAt, new Date(now - 60_000)))),
   ]);
-  const first = sample[0];
+  // A fingerprint a service reported is that service's to fix, whatever pages sent under it;
+  // its service is the one the service key named, never a page's claim.
+  const first = fromService[0] ?? fromPage[0];
+  const target = fromService[0] ? 'service' : 'page';
   const kind: ErrorKind = isErrorKind(issue.kind) ? issue.kind : 'unknown';
   const severity: Severity = isSeverity(issue.severity) ? issue.severity : 'medium';
   return {
@@ -118,9 +134,8 @@ export async function buildInput(
     fingerprint,
     kind,
     severity,
-    // Backend issues are fixed in their service, frontend ones in the page.
-    target: first?.agent === 'backend' ? 'service' : 'page',
-    service: issue.service,
+    target,
+    service: target === 'service' ? (fromService[0]?.service ?? null) : issue.service,
     title: issue.title,
     sample: {
       message: first?.message ?? undefined,
@@ -162,7 +177,7 @@ export async function screen(
   for (const [project, list] of byProject) {
     const fingerprints = list.map((c) => c.fingerprint);
     const open = await db
-      .select({ fingerprint: decisions.fingerprint })
+      .select({ fingerprint: decisions.fingerprint, target: decisions.target })
       .from(decisions)
       .where(
         and(
@@ -171,8 +186,12 @@ export async function screen(
           inArray(decisions.status, [...OPEN_DECISION_STATUSES]),
         ),
       );
-    const decided = new Set(open.map((r) => r.fingerprint));
-    const waiting = list.filter((c) => !decided.has(c.fingerprint));
+    const decided = new Map(open.map((r) => [r.fingerprint, r.target]));
+    // A decision made from page events does not hold back a service's own report of the fault.
+    const waiting = list.filter((c) => {
+      const target = decided.get(c.fingerprint);
+      return target === undefined || (target === 'page' && c.agent === 'backend');
+    });
     if (waiting.length === 0) continue;
     // Issue figures are folded in the background: bring them up to date before reading them.
     await settle();

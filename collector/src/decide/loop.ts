@@ -1,5 +1,6 @@
 import type { CommandRow } from '../commands/store.js';
 import { expireCommands } from '../commands/store.js';
+import { OPEN_DECISION_STATUSES } from '../db/schema.js';
 import type { IngestReport } from '../ingest/normalize.js';
 import { holdOff, learnOutcome, readKnowledge } from '../learn/knowledge.js';
 import { type ReportedOutcome, recordOutcomes } from '../learn/outcomes.js';
@@ -77,10 +78,16 @@ export function createDecisionLoop(ctx: LoopContext, model?: ModelPort): Decisio
     const claim = { project, fingerprint, instance: ctx.instance };
     if (!(await claimDecision(ctx.db, claim, now, now + CLAIM_MS))) return;
     try {
-      // Another collector may have decided between the first look and the claim.
-      if (await findOpenDecision(ctx.db, project, fingerprint)) return;
       const input = await buildInput(ctx.db, project, fingerprint, trigger, now);
       if (!input) return;
+      // A page's events never trigger a fix in a service, whatever fingerprint they carry.
+      if (input.target === 'service' && candidate.agent !== 'backend' && !candidate.trigger) return;
+      // Another collector may have decided between the first look and the claim. An open
+      // decision made from page events gives way to the service's own report of the fault.
+      const open = await findOpenDecision(ctx.db, project, fingerprint);
+      if (open && !(open.target === 'page' && input.target === 'service')) return;
+      if (open)
+        await setDecisionStatus(ctx.db, open.id, 'expired', now, [...OPEN_DECISION_STATUSES]);
       const known = await readKnowledge(ctx.db, input, now);
       const draft = await decide(input, {
         knowledge: known.records,
@@ -108,6 +115,7 @@ export function createDecisionLoop(ctx: LoopContext, model?: ModelPort): Decisio
           fingerprint: outcome.fingerprint,
           severity: 'high',
           type: 'error',
+          agent: outcome.mayHold ? 'backend' : 'frontend',
           degraded: false,
           trigger: 'fix_failed',
         });
@@ -120,7 +128,10 @@ export function createDecisionLoop(ctx: LoopContext, model?: ModelPort): Decisio
       if (outcomes.length > 0) {
         await ctx.settle();
         const taken = outcomes.splice(0, outcomes.length);
-        await recordOutcomes(ctx.db, taken, ctx.config.verifyWindowMs);
+        const { refused } = await recordOutcomes(ctx.db, taken, ctx.config.verifyWindowMs);
+        for (const reason of refused) {
+          ctx.metrics.inc('selfheal_outcomes_refused_total', { reason });
+        }
         await settle();
       }
       const waiting = [...candidates.values()].filter(
@@ -211,7 +222,9 @@ export function createDecisionLoop(ctx: LoopContext, model?: ModelPort): Decisio
             outcomes.push({
               project: report.projectId,
               eventId: event.id,
+              agent: report.agent,
               service: report.service,
+              sessionId: report.sessionId,
               receivedAt: report.receivedAt,
               data: event.data,
             });
@@ -221,6 +234,7 @@ export function createDecisionLoop(ctx: LoopContext, model?: ModelPort): Decisio
               fingerprint: event.fingerprint,
               severity: event.severity,
               type: event.type,
+              agent: report.agent,
               // A grouped health check is one that failed or warned: the service is degraded.
               degraded: event.type === 'health_check',
             });

@@ -90,9 +90,9 @@ export function issueData(
           strategy: row.strategy,
           successes: row.successes,
           failures: row.failures,
+          // A remembered developer fix is the model's own earlier answer to untrusted text:
+          // never fed back, so one poisoned answer cannot steer later ones.
           successRate: attempts === 0 ? null : Math.round((row.successes / attempts) * 100) / 100,
-          developerFix:
-            row.developerFix === null ? null : clip(scrub(row.developerFix), MAX_MESSAGE),
         };
       }),
     systemState: input.systemState,

@@ -97,13 +97,21 @@ const keyWhere = (row: KnowledgeRow) =>
  * Learns one verified outcome, on the fingerprint's row and the kind's row. On the fingerprint's
  * row it also runs loop protection: BREAKER_FAILURES failures in a row or `holdOff` block the
  * strategy for HOLD_OFF_MS, a success starts the strategy's cooldown, and restart_service backs
- * off from 10 s, doubling to 5 min.
+ * off from 10 s, doubling to 5 min. An outcome that may not hold (`mayHold: false`: a page's,
+ * which anyone can send) counts in the record but never blocks the strategy. A developer fix is
+ * kept on the fingerprint's row only.
  */
 export async function learnOutcome(
   tx: Db,
-  outcome: Pattern & { success: boolean; holdOff?: boolean; developerFix?: string | null },
+  outcome: Pattern & {
+    success: boolean;
+    holdOff?: boolean;
+    mayHold?: boolean;
+    developerFix?: string | null;
+  },
   nowMs: number,
 ): Promise<void> {
+  const mayHold = outcome.mayHold !== false;
   const now = new Date(nowMs);
   const patterns = [
     ['fingerprint', outcome.fingerprint],
@@ -119,11 +127,14 @@ export async function learnOutcome(
       consecutiveFailures: consecutive,
       lastOutcome: outcome.success ? 'success' : 'failure',
       lastOutcomeAt: now,
-      developerFix: outcome.developerFix ?? row.developerFix,
+      developerFix:
+        patternType === 'fingerprint'
+          ? (outcome.developerFix ?? row.developerFix)
+          : row.developerFix,
       updatedAt: now,
     };
     if (patternType === 'fingerprint') {
-      if (outcome.holdOff || consecutive >= BREAKER_FAILURES) {
+      if (mayHold && (outcome.holdOff || consecutive >= BREAKER_FAILURES)) {
         next.blockedUntil = new Date(nowMs + HOLD_OFF_MS);
       }
       if (outcome.strategy === 'restart_service') {
@@ -159,33 +170,31 @@ export async function holdOff(tx: Db, pattern: Pattern, nowMs: number): Promise<
     .where(keyWhere(row));
 }
 
-/** Remembers the developer fix a decision named, for its fingerprint and its kind. */
+/**
+ * Remembers the developer fix a model named, on its own fingerprint only: it is untrusted
+ * advice (error text anyone can make reaches the model), shown as text, never carried to the
+ * kind nor fed back into prompts.
+ */
 export async function rememberDeveloperFix(
   tx: Db,
   pattern: Pattern & { developerFix: string },
   nowMs: number,
 ): Promise<void> {
   const now = new Date(nowMs);
-  const rows = [
-    ['fingerprint', pattern.fingerprint],
-    ['kind', pattern.kind],
-  ] as const;
-  for (const [patternType, value] of rows) {
-    await tx
-      .insert(knowledge)
-      .values({
-        projectId: pattern.project,
-        patternType,
-        pattern: value,
-        strategy: pattern.strategy,
-        developerFix: pattern.developerFix,
-        updatedAt: now,
-      })
-      .onConflictDoUpdate({
-        target: [knowledge.projectId, knowledge.patternType, knowledge.pattern, knowledge.strategy],
-        set: { developerFix: pattern.developerFix, updatedAt: now },
-      });
-  }
+  await tx
+    .insert(knowledge)
+    .values({
+      projectId: pattern.project,
+      patternType: 'fingerprint',
+      pattern: pattern.fingerprint,
+      strategy: pattern.strategy,
+      developerFix: pattern.developerFix,
+      updatedAt: now,
+    })
+    .onConflictDoUpdate({
+      target: [knowledge.projectId, knowledge.patternType, knowledge.pattern, knowledge.strategy],
+      set: { developerFix: pattern.developerFix, updatedAt: now },
+    });
 }
 
 /** Knowledge of `project`, most tried first. */

@@ -5,8 +5,10 @@ import {
   isErrorKind,
   isStrategyName,
   type StrategyName,
+  strategyFits,
 } from '@selfheal/shared';
-import { and, eq, gt, inArray, lte, sql, sum } from 'drizzle-orm';
+import type { AgentType } from '@selfheal/shared/protocol';
+import { and, eq, gt, inArray, lte, or, sql, sum } from 'drizzle-orm';
 import type { Db } from '../db/database.js';
 import {
   commands,
@@ -21,14 +23,29 @@ import {
 /** An outcome row as stored. */
 export type OutcomeRow = typeof outcomes.$inferSelect;
 
-/** A `fix_outcome` event as the learning side reads it. */
+/**
+ * A `fix_outcome` event as the learning side reads it. `agent` and `service` are what the key
+ * said (a backend outcome came with its service's key), never what the body claimed.
+ */
 export interface ReportedOutcome {
   project: string;
   eventId: string;
+  agent: AgentType;
   service: string | null;
+  /** The page session that sent it (page outcomes). */
+  sessionId: string | null;
   receivedAt: Date;
   data: Record<string, unknown>;
 }
+
+/** Why a reported outcome was not stored to teach. */
+export type RefusedOutcome =
+  | 'invalid'
+  | 'not_a_page_strategy'
+  | 'no_session'
+  | 'session_already_counted'
+  | 'command_of_another_service'
+  | 'fingerprint_not_reported_by_service';
 
 const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
 
@@ -41,20 +58,29 @@ export async function recordOutcomes(
   db: Db,
   reported: ReportedOutcome[],
   windowMs: number,
-): Promise<number> {
-  const valid = reported.filter(
-    (o) =>
+): Promise<{ stored: number; refused: RefusedOutcome[] }> {
+  const refused: RefusedOutcome[] = [];
+  const valid = reported.filter((o) => {
+    const ok =
       isStrategyName(o.data.strategy) &&
-      text(o.data.fingerprint) &&
-      typeof o.data.success === 'boolean',
-  );
-  if (valid.length === 0) return 0;
+      text(o.data.fingerprint) !== undefined &&
+      typeof o.data.success === 'boolean';
+    if (!ok) refused.push('invalid');
+    return ok;
+  });
+  if (valid.length === 0) return { stored: 0, refused };
   const commandIds = [
     ...new Set(valid.map((o) => text(o.data.commandId)).filter((id) => id !== undefined)),
   ];
   const known = commandIds.length
     ? await db
-        .select({ id: commands.id, project: commands.projectId, decisionId: commands.decisionId })
+        .select({
+          id: commands.id,
+          project: commands.projectId,
+          decisionId: commands.decisionId,
+          target: commands.target,
+          service: commands.service,
+        })
         .from(commands)
         .where(inArray(commands.id, commandIds))
     : [];
@@ -63,17 +89,16 @@ export async function recordOutcomes(
     .select({ project: issues.projectId, fingerprint: issues.fingerprint, kind: issues.kind })
     .from(issues)
     .where(inArray(issues.fingerprint, fingerprints));
-  const rows = valid.map((o) => {
-    const command = known.find((c) => c.id === o.data.commandId && c.project === o.project);
-    const fingerprint = o.data.fingerprint as string;
+  const kindOf = (o: ReportedOutcome): ErrorKind => {
     const issueKind = kinds.find(
-      (k) => k.project === o.project && k.fingerprint === fingerprint,
+      (k) => k.project === o.project && k.fingerprint === o.data.fingerprint,
     )?.kind;
-    const kind: ErrorKind = isErrorKind(o.data.kind)
-      ? o.data.kind
-      : isErrorKind(issueKind)
-        ? issueKind
-        : 'unknown';
+    return isErrorKind(o.data.kind) ? o.data.kind : isErrorKind(issueKind) ? issueKind : 'unknown';
+  };
+  const teaching = await mayTeach(db, valid, known, kindOf, windowMs, refused);
+  const rows = teaching.map(({ outcome: o, command }) => {
+    const fingerprint = o.data.fingerprint as string;
+    const kind = kindOf(o);
     const success = o.data.success as boolean;
     return {
       id: randomUUID(),
@@ -85,7 +110,9 @@ export async function recordOutcomes(
       kind,
       strategy: o.data.strategy as StrategyName,
       service: o.service,
+      sessionId: o.agent === 'frontend' ? o.sessionId : null,
       local: o.data.local === true || !command,
+      mayHold: o.agent === 'backend',
       reportedSuccess: success,
       status: 'verifying' as const,
       verifiedBy: text(o.data.verifiedBy)?.slice(0, 200) ?? null,
@@ -94,12 +121,133 @@ export async function recordOutcomes(
       verifyAt: new Date(o.receivedAt.getTime() + (success ? windowMs : 0)),
     };
   });
+  if (rows.length === 0) return { stored: 0, refused };
   const stored = await db
     .insert(outcomes)
     .values(rows)
     .onConflictDoNothing()
     .returning({ id: outcomes.id });
-  return stored.length;
+  return { stored: stored.length, refused };
+}
+
+type KnownCommand = {
+  id: string;
+  project: string;
+  decisionId: string;
+  target: string;
+  service: string | null;
+};
+
+/**
+ * The outcomes that may teach, each with the command it answers. A backend outcome teaches
+ * only when it answers a command issued to its own service, or is a local fix of a fingerprint
+ * that service itself reported. A page outcome teaches page strategies only, once per session
+ * and fingerprint, and one session moves a kind's record at most once per window.
+ */
+async function mayTeach(
+  db: Db,
+  valid: ReportedOutcome[],
+  known: KnownCommand[],
+  kindOf: (o: ReportedOutcome) => ErrorKind,
+  windowMs: number,
+  refused: RefusedOutcome[],
+): Promise<Array<{ outcome: ReportedOutcome; command: KnownCommand | undefined }>> {
+  const kept: Array<{ outcome: ReportedOutcome; command: KnownCommand | undefined }> = [];
+  const sessionsSeen = new Set<string>();
+  for (const o of valid) {
+    const fingerprint = o.data.fingerprint as string;
+    const strategy = o.data.strategy as StrategyName;
+    const command = known.find((c) => c.id === o.data.commandId && c.project === o.project);
+    if (o.agent === 'frontend') {
+      if (!strategyFits(strategy, 'page')) {
+        refused.push('not_a_page_strategy');
+        continue;
+      }
+      if (!o.sessionId) {
+        refused.push('no_session');
+        continue;
+      }
+      const kind = kindOf(o);
+      const sessionKey = `${o.project}\u0000${o.sessionId}`;
+      if (
+        sessionsSeen.has(`${sessionKey}\u0000f\u0000${fingerprint}`) ||
+        sessionsSeen.has(`${sessionKey}\u0000k\u0000${kind}`) ||
+        (await sessionCounted(db, o, fingerprint, kind, windowMs))
+      ) {
+        refused.push('session_already_counted');
+        continue;
+      }
+      sessionsSeen.add(`${sessionKey}\u0000f\u0000${fingerprint}`);
+      sessionsSeen.add(`${sessionKey}\u0000k\u0000${kind}`);
+      kept.push({ outcome: o, command: command?.target === 'page' ? command : undefined });
+      continue;
+    }
+    if (command) {
+      if (command.target !== 'service' || command.service !== o.service) {
+        refused.push('command_of_another_service');
+        continue;
+      }
+      kept.push({ outcome: o, command });
+      continue;
+    }
+    if (o.data.commandId !== undefined || !(await reportedBy(db, o, fingerprint))) {
+      refused.push(
+        o.data.commandId !== undefined
+          ? 'command_of_another_service'
+          : 'fingerprint_not_reported_by_service',
+      );
+      continue;
+    }
+    kept.push({ outcome: o, command: undefined });
+  }
+  return kept;
+}
+
+/** True when this page session already taught about the fingerprint, or about its kind lately. */
+async function sessionCounted(
+  db: Db,
+  o: ReportedOutcome,
+  fingerprint: string,
+  kind: ErrorKind,
+  windowMs: number,
+): Promise<boolean> {
+  const [row] = await db
+    .select({ id: outcomes.id })
+    .from(outcomes)
+    .where(
+      and(
+        eq(outcomes.projectId, o.project),
+        eq(outcomes.sessionId, o.sessionId as string),
+        or(
+          eq(outcomes.fingerprint, fingerprint),
+          and(
+            eq(outcomes.kind, kind),
+            gt(outcomes.reportedAt, new Date(o.receivedAt.getTime() - windowMs)),
+          ),
+        ),
+      ),
+    )
+    .limit(1);
+  return row !== undefined;
+}
+
+/** True when the outcome's own service reported the fingerprint it claims to have fixed. */
+async function reportedBy(db: Db, o: ReportedOutcome, fingerprint: string): Promise<boolean> {
+  if (!o.service) return false;
+  const [row] = await db
+    .select({ one: sql<number>`1` })
+    .from(events)
+    .where(
+      and(
+        eq(events.fingerprint, fingerprint),
+        eq(events.projectId, o.project),
+        eq(events.agent, 'backend'),
+        eq(events.service, o.service),
+        inArray(events.type, [...FAULT_EVENT_TYPES]),
+      ),
+    )
+    .limit(1);
+  return row !== undefined;
 }
 
 /** What verification made of one outcome. */

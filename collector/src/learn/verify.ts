@@ -44,7 +44,8 @@ export async function settleDue(ctx: LoopContext): Promise<Settled[]> {
           strategy: outcome.strategy,
           success: verdict.status === 'succeeded',
           holdOff: verdict.status === 'rolled_back',
-          developerFix: decision?.developerFix ?? null,
+          mayHold: outcome.mayHold,
+          developerFix: decision?.source === 'llm' ? decision.developerFix : null,
         },
         now,
       );
