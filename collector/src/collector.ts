@@ -17,6 +17,7 @@ import { createRateLimiter } from './ingest/rate-limit.js';
 import { createLiveHub } from './live/hub.js';
 import { notifyUpdates, toIssueUpdate, toReportUpdate } from './live/updates.js';
 import { createMetrics } from './metrics.js';
+import { createBodyBudget } from './routes/body-budget.js';
 import { type Credentials, ensureCredentials } from './store/credentials.js';
 import { createProjectCache } from './store/projects.js';
 import { applyRetention } from './store/retention.js';
@@ -128,7 +129,12 @@ export async function createCollector(
     startedAt: Date.now(),
     version: VERSION,
     instance,
-    maxInflightBytes: config.maxInflightBytes,
+    bodyBudget: createBodyBudget({
+      total: config.maxInflightBytes,
+      perClient: config.maxInflightBytesPerClient,
+      perProject: config.maxInflightBytesPerProject,
+    }),
+    bodyTimeoutMs: config.bodyTimeoutMs,
     limiter: createRateLimiter(config.rateLimitPerSecond, config.rateLimitBurst),
     settle: () => aggregator.settle(),
     hub,
