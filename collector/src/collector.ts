@@ -80,6 +80,8 @@ export async function createCollector(
   const aggregator = createAggregator(db, {
     delayMs: config.aggregateDelayMs,
     logger,
+    maxNewIssuesPerMinute: config.maxNewIssuesPerMinute,
+    onOverflow: (count) => metrics.inc('selfheal_issues_overflowed_total', {}, count),
     async onIssues(issues, execute) {
       const created = issues.filter((i) => i.isNew).length;
       await notifyUpdates(

@@ -55,6 +55,7 @@ export async function createActing(deps: {
   const model = deps.model
     ? createModelGuard(deps.model, {
         maxCallsPerHour: config.llmMaxCallsPerHour,
+        maxCallsPerMinutePerProject: config.llmMaxCallsPerMinute,
         cacheTtlMs: MODEL_CACHE_MS,
         clock: () => clock.now(),
       })

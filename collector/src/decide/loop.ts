@@ -8,6 +8,7 @@ import { publish } from '../live/publish.js';
 import { decide } from './engine.js';
 import { decisionUpdate, type LoopContext, review, storeDraft } from './loop-act.js';
 import { buildInput, type Candidate, screen, triggerOf } from './loop-input.js';
+import { createMinuteQuota } from './minute-quota.js';
 import {
   claimDecision,
   type DecisionRow,
@@ -54,6 +55,7 @@ export function createDecisionLoop(ctx: LoopContext, model?: ModelPort): Decisio
   const busy = new Set<string>();
   let running: Promise<void> | undefined;
   let closed = false;
+  const newDecisions = createMinuteQuota(ctx.config.maxNewDecisionsPerMinute);
 
   const policy = () => ({
     autoApplyThreshold: ctx.config.autoApplyThreshold,
@@ -81,6 +83,11 @@ export function createDecisionLoop(ctx: LoopContext, model?: ModelPort): Decisio
       if (await findOpenDecision(ctx.db, project, fingerprint)) return;
       const input = await buildInput(ctx.db, project, fingerprint, trigger, now);
       if (!input) return;
+      // Past the cap the fingerprint is left undecided; its next occurrence brings it back.
+      if (!newDecisions.take(project, now)) {
+        ctx.metrics.inc('selfheal_decisions_capped_total');
+        return;
+      }
       const known = await readKnowledge(ctx.db, input, now);
       const draft = await decide(input, {
         knowledge: known.records,
