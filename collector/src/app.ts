@@ -12,6 +12,7 @@ import type { GroupCommit } from './ingest/group-commit.js';
 import type { RateLimiter } from './ingest/rate-limit.js';
 import type { LiveHub } from './live/hub.js';
 import type { Metrics } from './metrics.js';
+import type { BodyBudget } from './routes/body-budget.js';
 import { mountCommands } from './routes/commands.js';
 import { mountDecisions } from './routes/decisions.js';
 import { mountHealth } from './routes/health.js';
@@ -33,7 +34,10 @@ export interface AppDeps {
   startedAt: number;
   version: string;
   instance: string;
-  maxInflightBytes: number;
+  /** Request-body bytes held at once, in total, per client and per project. */
+  bodyBudget: BodyBudget;
+  /** How long a request body may take to arrive. */
+  bodyTimeoutMs: number;
   limiter: RateLimiter;
   /** Brings issue and agent figures up to date before they are read. */
   settle(): Promise<void>;

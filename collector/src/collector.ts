@@ -17,6 +17,7 @@ import { createRateLimiter } from './ingest/rate-limit.js';
 import { createLiveHub } from './live/hub.js';
 import { notifyUpdates, toIssueUpdate, toReportUpdate } from './live/updates.js';
 import { createMetrics } from './metrics.js';
+import { createBodyBudget } from './routes/body-budget.js';
 import { type Credentials, ensureCredentials } from './store/credentials.js';
 import { createKeyring } from './store/keyring.js';
 import { applyRetention } from './store/retention.js';
@@ -79,6 +80,8 @@ export async function createCollector(
   const aggregator = createAggregator(db, {
     delayMs: config.aggregateDelayMs,
     logger,
+    maxNewIssuesPerMinute: config.maxNewIssuesPerMinute,
+    onOverflow: (count) => metrics.inc('selfheal_issues_overflowed_total', {}, count),
     async onIssues(issues, execute) {
       const created = issues.filter((i) => i.isNew).length;
       await notifyUpdates(
@@ -128,7 +131,12 @@ export async function createCollector(
     startedAt: Date.now(),
     version: VERSION,
     instance,
-    maxInflightBytes: config.maxInflightBytes,
+    bodyBudget: createBodyBudget({
+      total: config.maxInflightBytes,
+      perClient: config.maxInflightBytesPerClient,
+      perProject: config.maxInflightBytesPerProject,
+    }),
+    bodyTimeoutMs: config.bodyTimeoutMs,
     limiter: createRateLimiter(config.rateLimitPerSecond, config.rateLimitBurst),
     settle: () => aggregator.settle(),
     hub,

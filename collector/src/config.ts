@@ -18,14 +18,22 @@ export interface CollectorConfig {
   maxBatchEvents: number;
   /** Most events waiting to be written before reports are refused with 503. */
   maxQueuedEvents: number;
-  /** Most request-body bytes held by reports being received at once. */
+  /** Most request-body bytes held by requests being received at once. */
   maxInflightBytes: number;
+  /** Most request-body bytes held at once for one client address. */
+  maxInflightBytesPerClient: number;
+  /** Most request-body bytes held at once for one project. */
+  maxInflightBytesPerProject: number;
+  /** How long a request body may take to arrive before it is dropped with 408. */
+  bodyTimeoutMs: number;
   /** Batches written at once on Postgres (the embedded database writes one at a time). */
   writeConcurrency: number;
   /** Events per second each project may send to this collector; 0 means no limit. */
   rateLimitPerSecond: number;
   /** Events a project may send at once before the rate applies. */
   rateLimitBurst: number;
+  /** New issues a project may open a minute; past it, new fingerprints count under one overflow issue. 0: no cap. */
+  maxNewIssuesPerMinute: number;
   /** Days of raw events (and reports) kept; issues keep their counts. */
   retentionDays: number;
   /** How long issue and agent figures may wait before they are folded into their rows. */
@@ -46,6 +54,12 @@ export interface DecisionConfig {
   verifyWindowMs: number;
   /** Most model calls per hour, per collector. */
   llmMaxCallsPerHour: number;
+  /** Most model calls a minute for one project, per collector; 0: no cap. */
+  llmMaxCallsPerMinute: number;
+  /** Most new decisions a minute for one project, per collector; 0: no cap. */
+  maxNewDecisionsPerMinute: number;
+  /** Escalations within this window after a post are sent together in one message. */
+  escalationBatchMs: number;
   /** Where escalations are posted (Slack-compatible); none, only dashboards show them. */
   escalationWebhookUrl?: string;
   /** Occurrences within `persistentWindowMs` that make an issue persistent. */
@@ -62,6 +76,9 @@ export const defaultDecisionConfig: DecisionConfig = {
   dryRun: false,
   verifyWindowMs: 60_000,
   llmMaxCallsPerHour: 60,
+  llmMaxCallsPerMinute: 20,
+  maxNewDecisionsPerMinute: 50,
+  escalationBatchMs: 60_000,
   persistentThreshold: 5,
   persistentWindowMs: 300_000,
   decisionTtlMs: 1_800_000,
@@ -75,9 +92,13 @@ export const defaultConfig = {
   maxBatchEvents: 2_000,
   maxQueuedEvents: 50_000,
   maxInflightBytes: 64 * 1024 * 1024,
+  maxInflightBytesPerClient: 8 * 1024 * 1024,
+  maxInflightBytesPerProject: 16 * 1024 * 1024,
+  bodyTimeoutMs: 10_000,
   writeConcurrency: 4,
-  rateLimitPerSecond: 0,
+  rateLimitPerSecond: 1_000,
   rateLimitBurst: 10_000,
+  maxNewIssuesPerMinute: 200,
   aggregateDelayMs: 200,
   decisions: defaultDecisionConfig,
   retentionDays: 14,
@@ -101,15 +122,22 @@ const envSchema = z.object({
   INGEST_MAX_BATCH_EVENTS: count(defaultConfig.maxBatchEvents),
   INGEST_MAX_QUEUED_EVENTS: count(defaultConfig.maxQueuedEvents),
   INGEST_MAX_INFLIGHT_BYTES: count(defaultConfig.maxInflightBytes),
+  INGEST_MAX_INFLIGHT_BYTES_PER_CLIENT: count(defaultConfig.maxInflightBytesPerClient),
+  INGEST_MAX_INFLIGHT_BYTES_PER_PROJECT: count(defaultConfig.maxInflightBytesPerProject),
+  BODY_TIMEOUT_MS: count(defaultConfig.bodyTimeoutMs),
   INGEST_WRITE_CONCURRENCY: count(defaultConfig.writeConcurrency),
   INGEST_RATE_LIMIT: count(defaultConfig.rateLimitPerSecond, 0),
   INGEST_RATE_BURST: count(defaultConfig.rateLimitBurst),
+  MAX_NEW_ISSUES_PER_MINUTE: count(defaultConfig.maxNewIssuesPerMinute, 0),
   AGGREGATE_DELAY_MS: count(defaultConfig.aggregateDelayMs, 0),
   AUTO_APPLY_THRESHOLD: z.coerce.number().min(0).max(1).default(0.8),
   AUTO_APPLY_MAX_RISK: z.enum(RISK_LEVELS).default('moderate'),
   DRY_RUN: z.enum(['true', 'false', '1', '0']).default('false'),
   VERIFY_WINDOW: z.coerce.number().min(0).default(60),
   LLM_MAX_CALLS_PER_HOUR: count(60, 0),
+  LLM_MAX_CALLS_PER_MINUTE: count(defaultDecisionConfig.llmMaxCallsPerMinute, 0),
+  MAX_NEW_DECISIONS_PER_MINUTE: count(defaultDecisionConfig.maxNewDecisionsPerMinute, 0),
+  ESCALATION_BATCH_WINDOW: z.coerce.number().min(0).default(60),
   ESCALATION_WEBHOOK_URL: z.url().optional(),
   PERSISTENT_THRESHOLD: count(5),
   PERSISTENT_WINDOW: z.coerce.number().min(1).default(300),
@@ -143,9 +171,13 @@ export function fromEnv(env: Record<string, string | undefined>): CollectorConfi
     maxBatchEvents: e.INGEST_MAX_BATCH_EVENTS,
     maxQueuedEvents: e.INGEST_MAX_QUEUED_EVENTS,
     maxInflightBytes: e.INGEST_MAX_INFLIGHT_BYTES,
+    maxInflightBytesPerClient: e.INGEST_MAX_INFLIGHT_BYTES_PER_CLIENT,
+    maxInflightBytesPerProject: e.INGEST_MAX_INFLIGHT_BYTES_PER_PROJECT,
+    bodyTimeoutMs: e.BODY_TIMEOUT_MS,
     writeConcurrency: e.INGEST_WRITE_CONCURRENCY,
     rateLimitPerSecond: e.INGEST_RATE_LIMIT,
     rateLimitBurst: e.INGEST_RATE_BURST,
+    maxNewIssuesPerMinute: e.MAX_NEW_ISSUES_PER_MINUTE,
     aggregateDelayMs: e.AGGREGATE_DELAY_MS,
     decisions: {
       autoApplyThreshold: e.AUTO_APPLY_THRESHOLD,
@@ -153,6 +185,9 @@ export function fromEnv(env: Record<string, string | undefined>): CollectorConfi
       dryRun: e.DRY_RUN === 'true' || e.DRY_RUN === '1',
       verifyWindowMs: e.VERIFY_WINDOW * 1000,
       llmMaxCallsPerHour: e.LLM_MAX_CALLS_PER_HOUR,
+      llmMaxCallsPerMinute: e.LLM_MAX_CALLS_PER_MINUTE,
+      maxNewDecisionsPerMinute: e.MAX_NEW_DECISIONS_PER_MINUTE,
+      escalationBatchMs: e.ESCALATION_BATCH_WINDOW * 1000,
       escalationWebhookUrl: e.ESCALATION_WEBHOOK_URL,
       persistentThreshold: e.PERSISTENT_THRESHOLD,
       persistentWindowMs: e.PERSISTENT_WINDOW * 1000,

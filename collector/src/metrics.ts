@@ -12,9 +12,13 @@ const COUNTERS = {
   selfheal_reports_refused_total: 'Reports refused, by reason.',
   selfheal_reports_total: 'Reports acknowledged, by agent type.',
   selfheal_issues_created_total: 'Issues seen for the first time.',
+  selfheal_issues_overflowed_total:
+    'New fingerprints counted under their project overflow issue: the new-issue cap was reached.',
   selfheal_decisions_total: 'Decisions stored, by source and first status.',
   selfheal_decision_candidates_dropped_total:
     'Issues not looked at because too many were waiting (looked at again when they recur).',
+  selfheal_decisions_capped_total:
+    'Decisions not made because their project reached its new-decision cap (made when they recur).',
   selfheal_decisions_reviewed_total: 'Pending decisions approved or rejected, by verdict.',
   selfheal_commands_total: 'Commands issued, delivered, acknowledged and refused, by target.',
   selfheal_outcomes_total: 'Fix outcomes settled by verification, by status.',

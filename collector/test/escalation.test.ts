@@ -55,7 +55,11 @@ const OTHER_KEY = 'shp_other-project-key';
 describe.each(STORES)('escalation, review and scoping on $name', ({ name, create }) => {
   const clock = testClock();
   // The collector reads these settings as it goes: the tests change them between cases.
-  const settings = decisions({ escalationWebhookUrl: 'http://127.0.0.1:1/unset' });
+  // A short batch window: each case's post goes out without waiting the default minute.
+  const settings = decisions({
+    escalationWebhookUrl: 'http://127.0.0.1:1/unset',
+    escalationBatchMs: 50,
+  });
   const suite = collectorPerSuite(create, settings, () => ({ clock }));
   beforeAll(() => {
     settings.decisions.escalationWebhookUrl = hook.url;

@@ -47,6 +47,25 @@ const request = (fingerprint: string, project = 'default'): ModelRequest => ({
 });
 
 describe('the model guard', () => {
+  it('keeps each project to its calls a minute, leaving other projects their own', async () => {
+    let now = 1_000;
+    const inner = countingModel();
+    const guard = createModelGuard(inner.model, {
+      maxCallsPerHour: 1_000,
+      maxCallsPerMinutePerProject: 3,
+      cacheTtlMs: 0,
+      clock: () => now,
+    });
+    for (const fp of ['a', 'b', 'c']) await guard.suggest(request(fp, 'noisy'));
+    await expect(guard.suggest(request('d', 'noisy'))).rejects.toBeInstanceOf(ModelBudgetError);
+    await guard.suggest(request('a', 'quiet'));
+    expect(inner.calls).toHaveLength(4);
+    now += 60_001;
+    await guard.suggest(request('d', 'noisy'));
+    expect(inner.calls).toHaveLength(5);
+    expect(guard.stats().refused).toBe(1);
+  });
+
   it('answers one issue from its cache until the TTL passes', async () => {
     let now = 1_000;
     const inner = countingModel();

@@ -3,12 +3,15 @@
  * issue share one call, and calls beyond the hourly budget are refused. In-process only; across
  * collectors, the one-decision-per-fingerprint row keeps calls single.
  */
+import { createMinuteQuota } from './minute-quota.js';
 import type { ModelAnswer, ModelPort, ModelRequest } from './types.js';
 
 /** How a guard limits calls. */
 export interface ModelGuardOptions {
   /** LLM_MAX_CALLS_PER_HOUR: most calls that reach the model in any rolling hour. */
   maxCallsPerHour: number;
+  /** LLM_MAX_CALLS_PER_MINUTE: most calls for one project in any rolling minute; 0: no cap. */
+  maxCallsPerMinutePerProject?: number;
   /** How long an answer is reused for the same issue. */
   cacheTtlMs: number;
   /** Milliseconds since the epoch; Date.now by default. */
@@ -45,6 +48,7 @@ export function createModelGuard(model: ModelPort, options: ModelGuardOptions): 
   const cache = new Map<string, { answer: ModelAnswer; expires: number }>();
   const inFlight = new Map<string, Promise<ModelAnswer>>();
   const calls: number[] = [];
+  const perProject = createMinuteQuota(options.maxCallsPerMinutePerProject ?? 0);
   const stats: ModelGuardStats = { calls: 0, cacheHits: 0, joined: 0, refused: 0, failures: 0 };
 
   function prune(now: number): void {
@@ -87,6 +91,14 @@ export function createModelGuard(model: ModelPort, options: ModelGuardOptions): 
         stats.refused++;
         return Promise.reject(
           new ModelBudgetError(`LLM budget of ${options.maxCallsPerHour} calls an hour is spent`),
+        );
+      }
+      if (!perProject.take(request.project, now)) {
+        stats.refused++;
+        return Promise.reject(
+          new ModelBudgetError(
+            `LLM budget of ${options.maxCallsPerMinutePerProject} calls a minute for project ${request.project} is spent`,
+          ),
         );
       }
       calls.push(now);

@@ -47,14 +47,16 @@ export async function createActing(deps: {
   const escalator = createEscalator({
     db,
     url: () => config.escalationWebhookUrl,
+    batchMs: () => config.escalationBatchMs,
     clock,
     logger: deps.logger,
-    onSent: (ok) =>
-      deps.metrics.inc('selfheal_escalations_total', { status: ok ? 'sent' : 'failed' }),
+    onSent: (ok, count) =>
+      deps.metrics.inc('selfheal_escalations_total', { status: ok ? 'sent' : 'failed' }, count),
   });
   const model = deps.model
     ? createModelGuard(deps.model, {
         maxCallsPerHour: config.llmMaxCallsPerHour,
+        maxCallsPerMinutePerProject: config.llmMaxCallsPerMinute,
         cacheTtlMs: MODEL_CACHE_MS,
         clock: () => clock.now(),
       })

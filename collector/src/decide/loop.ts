@@ -9,6 +9,7 @@ import { publish } from '../live/publish.js';
 import { decide } from './engine.js';
 import { decisionUpdate, type LoopContext, review, storeDraft } from './loop-act.js';
 import { buildInput, type Candidate, screen, triggerOf } from './loop-input.js';
+import { createMinuteQuota } from './minute-quota.js';
 import {
   claimDecision,
   type DecisionRow,
@@ -55,6 +56,7 @@ export function createDecisionLoop(ctx: LoopContext, model?: ModelPort): Decisio
   const busy = new Set<string>();
   let running: Promise<void> | undefined;
   let closed = false;
+  const newDecisions = createMinuteQuota(ctx.config.maxNewDecisionsPerMinute);
 
   const policy = () => ({
     autoApplyThreshold: ctx.config.autoApplyThreshold,
@@ -88,6 +90,11 @@ export function createDecisionLoop(ctx: LoopContext, model?: ModelPort): Decisio
       if (open && !(open.target === 'page' && input.target === 'service')) return;
       if (open)
         await setDecisionStatus(ctx.db, open.id, 'expired', now, [...OPEN_DECISION_STATUSES]);
+      // Past the cap the fingerprint is left undecided; its next occurrence brings it back.
+      if (!newDecisions.take(project, now)) {
+        ctx.metrics.inc('selfheal_decisions_capped_total');
+        return;
+      }
       const known = await readKnowledge(ctx.db, input, now);
       const draft = await decide(input, {
         knowledge: known.records,

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/database.js';
 import { type EscalationStatus, escalations } from '../db/schema.js';
+import { batchBody, type EscalatedDecision } from './message.js';
 
 /** An escalation row as stored. */
 export type EscalationRow = typeof escalations.$inferSelect;
@@ -67,58 +68,42 @@ export async function recordEscalation(
   return row as EscalationRow;
 }
 
-/** Text for Slack's mrkdwn: error text never becomes a link, a mention or markup. */
-const plain = (value: string, max = 300) =>
-  value.slice(0, max).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-
-/** The Slack-compatible body (text and blocks) for an escalated decision. */
-export function webhookBody(decision: Decision, title: string) {
-  const text = `selfheal: ${decision.kind} needs a person: ${plain(title, 150)}`;
-  const lines = [
-    `*${plain(decision.kind)}* in project \`${plain(decision.project, 64)}\`${decision.service ? `, service \`${plain(decision.service, 64)}\`` : ''}`,
-    `> ${plain(title)}`,
-    `Proposed: *${decision.strategy}* (${decision.riskLevel}, confidence ${decision.confidence.toFixed(2)}, from ${decision.source}); not applied automatically.`,
-    `Reasoning: ${plain(decision.reasoning, 500)}`,
-    ...(decision.developerFix ? [`Developer fix: ${plain(decision.developerFix, 500)}`] : []),
-  ];
-  return {
-    text,
-    blocks: [
-      { type: 'section', text: { type: 'mrkdwn', text: lines.join('\n') } },
-      {
-        type: 'context',
-        elements: [
-          {
-            type: 'mrkdwn',
-            text: `Approve or reject: POST /api/decisions/${decision.id}/approve or /reject · fingerprint ${plain(decision.fingerprint, 64)}`,
-          },
-        ],
-      },
-    ],
-  };
-}
-
-/** Posts queued escalations to the webhook, rate-limited, with retries. */
+/** Posts queued escalations to the webhook in batches, rate-limited, with retries. */
 export interface Escalator {
-  /** Sends one queued escalation in the background. */
+  /** Queues one escalation for the next post: at once after a quiet window, else at its end. */
   send(escalation: EscalationRow, decision: Decision, title: string): void;
-  /** Resolves once every send in flight has finished. */
+  /** Posts what is waiting now and resolves once every post in flight has finished. */
   drain(): Promise<void>;
 }
 
-/** Creates the escalator; without a URL every escalation stays on the dashboards. */
+interface Waiting extends EscalatedDecision {
+  row: EscalationRow;
+}
+
+/**
+ * Creates the escalator; without a URL every escalation stays on the dashboards. A webhook gets
+ * at most one post per batch window (escalations arriving meanwhile wait and go together), so a
+ * burst of new issues is one message, not one per issue.
+ */
 export function createEscalator(deps: {
   db: Db;
   /** Read at each post, so a changed setting applies at once. */
   url: () => string | undefined;
+  /** The batch window in milliseconds, read as it is used. */
+  batchMs?: () => number;
   clock: Clock;
   logger: Logger;
-  onSent?: (ok: boolean) => void;
+  /** Told how many escalations a post delivered, or failed to. */
+  onSent?: (ok: boolean, count: number) => void;
   retryDelayMs?: number;
 }): Escalator {
   const sentAt: number[] = [];
   const inflight = new Set<Promise<void>>();
   const retryDelay = deps.retryDelayMs ?? 1_000;
+  const batchMs = deps.batchMs ?? (() => 60_000);
+  let waiting: Waiting[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  let lastPostAt = Number.NEGATIVE_INFINITY;
 
   const slot = async () => {
     for (;;) {
@@ -132,10 +117,21 @@ export function createEscalator(deps: {
     }
   };
 
-  const post = async (row: EscalationRow, decision: Decision, title: string) => {
+  const mark = (items: Waiting[], set: Partial<typeof escalations.$inferInsert>) =>
+    deps.db
+      .update(escalations)
+      .set(set)
+      .where(
+        inArray(
+          escalations.id,
+          items.map((item) => item.row.id),
+        ),
+      );
+
+  const post = async (items: Waiting[]) => {
     const url = deps.url();
     if (!url) return;
-    const body = JSON.stringify(webhookBody(decision, title));
+    const body = JSON.stringify(batchBody(items));
     let error = '';
     for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
       await slot();
@@ -146,45 +142,49 @@ export function createEscalator(deps: {
           body,
           signal: AbortSignal.timeout(10_000),
         });
+        await res.body?.cancel();
         if (res.ok) {
-          await res.body?.cancel();
-          await deps.db
-            .update(escalations)
-            .set({
-              status: 'sent',
-              attempts: attempt,
-              sentAt: new Date(deps.clock.now()),
-              lastError: null,
-            })
-            .where(eq(escalations.id, row.id));
-          deps.onSent?.(true);
+          const sent = new Date(deps.clock.now());
+          await mark(items, { status: 'sent', attempts: attempt, sentAt: sent, lastError: null });
+          deps.onSent?.(true, items.length);
           return;
         }
         error = `webhook answered ${res.status}`;
-        await res.body?.cancel();
       } catch (e) {
         error = e instanceof Error ? e.message : String(e);
       }
       if (attempt < ATTEMPTS)
         await new Promise((r) => setTimeout(r, retryDelay * 2 ** (attempt - 1)));
     }
-    deps.logger.warn({ escalation: row.id, error }, 'escalation webhook failed');
-    await deps.db
-      .update(escalations)
-      .set({ status: 'failed', attempts: ATTEMPTS, lastError: error.slice(0, 500) })
-      .where(eq(escalations.id, row.id));
-    deps.onSent?.(false);
+    deps.logger.warn({ escalations: items.length, error }, 'escalation webhook failed');
+    await mark(items, { status: 'failed', attempts: ATTEMPTS, lastError: error.slice(0, 500) });
+    deps.onSent?.(false, items.length);
+  };
+
+  const flush = () => {
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    const items = waiting;
+    waiting = [];
+    if (items.length === 0) return;
+    lastPostAt = Date.now();
+    const task = post(items)
+      .catch((error) => deps.logger.warn({ err: error }, 'recording an escalation failed'))
+      .finally(() => inflight.delete(task));
+    inflight.add(task);
   };
 
   return {
     send(row, decision, title) {
       if (row.status !== 'queued') return;
-      const task = post(row, decision, title)
-        .catch((error) => deps.logger.warn({ err: error }, 'recording an escalation failed'))
-        .finally(() => inflight.delete(task));
-      inflight.add(task);
+      waiting.push({ row, decision, title });
+      if (timer) return;
+      // Even a post that may go at once waits a turn, so escalations made together share it.
+      timer = setTimeout(flush, Math.max(0, lastPostAt + batchMs() - Date.now()));
+      timer.unref();
     },
     async drain() {
+      flush();
       await Promise.all([...inflight]);
     },
   };

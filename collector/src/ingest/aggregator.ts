@@ -19,6 +19,10 @@ export interface AggregatorOptions {
   /** How long figures may wait before a background pass folds them. */
   delayMs: number;
   logger: Logger;
+  /** New issues a project may open a minute; past it they count under one overflow issue. */
+  maxNewIssuesPerMinute?: number;
+  /** Told how many new fingerprints a pass counted under the overflow issue. */
+  onOverflow?(fingerprints: number): void;
   /** Called inside each pass's transaction with the issues it changed (for live updates). */
   onIssues(
     issues: Array<{ project: string; issue: Issue; isNew: boolean }>,
@@ -35,8 +39,9 @@ export function createAggregator(database: Database, options: AggregatorOptions)
   const pass = async () => {
     for (;;) {
       const done = await database.transaction(async (execute) => {
-        const result = await aggregate(execute);
+        const result = await aggregate(execute, options.maxNewIssuesPerMinute);
         if (result.issues.length > 0) await options.onIssues(result.issues, execute);
+        if (result.overflowed > 0) options.onOverflow?.(result.overflowed);
         return result.done;
       });
       if (done) return;

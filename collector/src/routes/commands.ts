@@ -20,6 +20,8 @@ import {
   validationHook,
 } from '../protocol-check.js';
 import type { Keyring, Principal } from '../store/keyring.js';
+import { boundedBody } from './body-bounds.js';
+import type { BodyBudget } from './body-budget.js';
 import { problemResponses } from './openapi.js';
 
 /** What the command channel's routes need. */
@@ -29,6 +31,10 @@ export interface CommandRouteDeps {
   channel: CommandChannel;
   clock: Clock;
   metrics: Metrics;
+  /** Request-body bytes held at once, in total, per client and per project. */
+  bodyBudget: BodyBudget;
+  /** How long a body may take to arrive. */
+  bodyTimeoutMs: number;
   /** Called after an acknowledgement is stored (or found already stored). */
   onAck(row: CommandRow, changed: boolean): Promise<void>;
 }
@@ -60,11 +66,15 @@ function ownService(principal: Principal, named?: string): { project: string; se
   return { project: principal.project.id, service: principal.service };
 }
 
+/** An acknowledgement is a few hundred bytes; anything near this is not one. */
+const ACK_BODY_MAX_BYTES = 16 * 1024;
+
 /** Refuses a body written for a newer protocol before its shape is checked. */
 const versionGuard: MiddlewareHandler = async (c, next) => {
   let body: unknown;
   try {
-    body = await c.req.json();
+    // Already read, within its bounds, by `boundedBody`: this is the kept copy.
+    body = JSON.parse(await c.req.text());
   } catch {
     body = undefined;
   }
@@ -76,6 +86,10 @@ const versionGuard: MiddlewareHandler = async (c, next) => {
 export function mountCommands(app: OpenAPIHono, deps: CommandRouteDeps): void {
   const scoped = app as unknown as OpenAPIHono<{ Variables: KeyVariables }>;
   const auth = requireKey(deps.keys, 'the command channel');
+  const ackBody = boundedBody(deps.bodyBudget, {
+    maxBytes: ACK_BODY_MAX_BYTES,
+    timeoutMs: deps.bodyTimeoutMs,
+  });
 
   const poll = createRoute({
     method: 'get',
@@ -130,7 +144,7 @@ export function mountCommands(app: OpenAPIHono, deps: CommandRouteDeps): void {
     description:
       'Authenticate with the key of the service the command was issued to; a command of another service is answered 404. Idempotent: acknowledging again changes nothing. The result of the fix travels later as `fix_attempt` and `fix_outcome` events with `data.commandId`.',
     security: [{ serviceKey: [] }],
-    middleware: [auth, versionGuard] as const,
+    middleware: [auth, ackBody, versionGuard] as const,
     request: {
       params: z.object({ id: z.string().min(1).max(LIMITS.maxIdLength) }),
       body: { content: { 'application/json': { schema: commandAckSchema } }, required: true },
@@ -147,7 +161,7 @@ export function mountCommands(app: OpenAPIHono, deps: CommandRouteDeps): void {
           },
         },
       },
-      ...problemResponses(400, 401, 403, 404),
+      ...problemResponses(400, 401, 403, 404, 408, 413, 503),
     },
   });
   scoped.openapi(

@@ -5,6 +5,7 @@ const DESCRIPTIONS: Record<number, string> = {
   401: 'No credentials were sent',
   403: 'The credentials are not valid here',
   404: 'Not found',
+  408: 'The body did not arrive in time; the connection is closed',
   409: 'Conflict: the resource is no longer in a state that allows this',
   413: 'The body is too large',
   426: 'Not a WebSocket upgrade',

@@ -5,15 +5,17 @@ import type { Logger } from 'pino';
 import { type KeyVariables, requireKey } from '../auth.js';
 import type { Clock } from '../clock.js';
 import type { Recommendations } from '../commands/recommend.js';
-import { isStoreUnreachable, overloaded, ProblemError, storeUnavailable } from '../errors.js';
+import { isStoreUnreachable, ProblemError, storeUnavailable } from '../errors.js';
 import { authorizeReport } from '../ingest/authorize.js';
 import type { GroupCommit } from '../ingest/group-commit.js';
 import { parseReport, toIngestReport } from '../ingest/normalize.js';
 import type { RateLimiter } from '../ingest/rate-limit.js';
 import type { Metrics } from '../metrics.js';
 import { allowsOrigin, type Keyring, type Project } from '../store/keyring.js';
+import { boundedBody } from './body-bounds.js';
+import type { BodyBudget } from './body-budget.js';
 import { problemResponses } from './openapi.js';
-import { declaredLength, readJsonBody } from './read-body.js';
+import { readJsonBody } from './read-body.js';
 
 /** What the report route needs. */
 export interface ReportRouteDeps {
@@ -21,8 +23,10 @@ export interface ReportRouteDeps {
   keys: Keyring;
   metrics: Metrics;
   limiter: RateLimiter;
-  /** Most request-body bytes held in memory by reports being received at once. */
-  maxInflightBytes: number;
+  /** Request-body bytes held at once, in total, per client and per project. */
+  bodyBudget: BodyBudget;
+  /** How long a body may take to arrive. */
+  bodyTimeoutMs: number;
   logger: Logger;
   /** Page commands for the fingerprints of a stored report. */
   recommendations: Recommendations;
@@ -43,7 +47,6 @@ const CORS_HEADERS = {
 
 /** Mounts `POST /api/report` and its CORS preflight. */
 export function mountReport(app: OpenAPIHono, deps: ReportRouteDeps): void {
-  let inflightBytes = 0;
   const refuse = (reason: string, events = 0) => {
     deps.metrics.inc('selfheal_reports_refused_total', { reason });
     if (events > 0) deps.metrics.inc('selfheal_events_refused_total', { reason }, events);
@@ -66,21 +69,6 @@ export function mountReport(app: OpenAPIHono, deps: ReportRouteDeps): void {
     });
   });
 
-  // Before the body is read: the declared size is reserved against the in-flight bound.
-  const reserve: MiddlewareHandler<IngestEnv> = async (c, next) => {
-    const bytes = declaredLength(c) ?? LIMITS.maxBodyBytes;
-    if (inflightBytes + bytes > deps.maxInflightBytes) {
-      refuse('overloaded');
-      throw overloaded('too many reports are being received at once; retry shortly');
-    }
-    inflightBytes += bytes;
-    try {
-      await next();
-    } finally {
-      inflightBytes -= bytes;
-    }
-  };
-
   // Set on every answer, errors included, so a page's agent can read a 503's Retry-After.
   const cors: MiddlewareHandler<IngestEnv> = async (c, next) => {
     await next();
@@ -94,10 +82,11 @@ export function mountReport(app: OpenAPIHono, deps: ReportRouteDeps): void {
     c.res.headers.append('Vary', 'Origin');
   };
 
-  const middleware: [typeof cors, typeof reserve, MiddlewareHandler<IngestEnv>] = [
+  const limits = { maxBytes: LIMITS.maxBodyBytes, timeoutMs: deps.bodyTimeoutMs };
+  const middleware: [typeof cors, MiddlewareHandler<IngestEnv>, MiddlewareHandler<IngestEnv>] = [
     cors,
-    reserve,
     requireKey(deps.keys),
+    boundedBody(deps.bodyBudget, limits, (reason) => refuse(reason)),
   ];
   const route = createRoute({
     method: 'post',
@@ -118,7 +107,7 @@ export function mountReport(app: OpenAPIHono, deps: ReportRouteDeps): void {
     },
     responses: {
       202: { description: 'Stored', content: { 'application/json': { schema: reportAckSchema } } },
-      ...problemResponses(400, 401, 403, 413, 429, 500, 503),
+      ...problemResponses(400, 401, 403, 408, 413, 429, 500, 503),
     },
   });
 
