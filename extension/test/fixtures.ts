@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { HOOKED_PAGE } from './hooked-page.js';
 
 /** A page server for the browser tests, on 127.0.0.1, with a log of every request it answered. */
 export interface FixtureServer {
@@ -87,6 +88,7 @@ export async function startFixtures(): Promise<FixtureServer> {
     '/faults.html': (_q, res) => send(res, 200, 'text/html', FAULTS_PAGE),
     '/flaky.html': (_q, res) => send(res, 200, 'text/html', FLAKY_PAGE),
     '/hostile.html': (_q, res) => send(res, 200, 'text/html', HOSTILE_PAGE),
+    '/hooked.html': (_q, res) => send(res, 200, 'text/html', HOOKED_PAGE),
     '/quiet.html': (_q, res) => send(res, 200, 'text/html', html('<h1>quiet</h1>')),
     // A classic script with a module statement: an import error on every load.
     '/stale.html': (_q, res) =>

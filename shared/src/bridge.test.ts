@@ -3,7 +3,9 @@ import type { z } from 'zod';
 import {
   BRIDGE_CHANNEL,
   EXTENSION_PROTOCOL_VERSION,
+  hasBridgeEnvelope,
   type ToPageMessage,
+  toPageBody,
   toPageMessage,
 } from './bridge.js';
 import { fromPageSchema, type toPageSchema } from './protocol/extension.js';
@@ -57,6 +59,41 @@ describe('toPageMessage (the page agent’s zod-free check)', () => {
   it('names the same message types as the zod schema', () => {
     type Zod = z.infer<typeof toPageSchema>;
     expectTypeOf<Zod['type']>().toEqualTypeOf<Exclude<ToPageMessage['type'], 'hello'>>();
+  });
+});
+
+describe('toPageBody (what the page agent checks once the nonce is off)', () => {
+  it('accepts a message without its envelope and refuses a malformed one', () => {
+    const config = { type: 'config', config: { autoFixEnabled: true, reportingEnabled: true } };
+    expect(toPageBody(config)).toEqual(config);
+    expect(toPageBody({ type: 'report_result', id: 'r1', ok: false, retry: true })).toBeDefined();
+    expect(toPageBody({ type: 'config', config: { criticalSelectors: [1] } })).toBeUndefined();
+    expect(toPageBody([config])).toBeUndefined();
+  });
+
+  it('reads a message without a prototype, and never hands one to a replaced Array.isArray', () => {
+    const body = Object.assign(Object.create(null), {
+      type: 'config',
+      config: Object.assign(Object.create(null), {
+        autoFixEnabled: false,
+        reportingEnabled: true,
+        criticalSelectors: Object.setPrototypeOf(['#app'], null),
+      }),
+    });
+    const message = Object.assign(Object.create(null), wire({}), body);
+    const { isArray } = Array;
+    const seen: unknown[] = [];
+    Array.isArray = (value: unknown): value is unknown[] => {
+      seen.push(value);
+      return isArray(value);
+    };
+    try {
+      expect(hasBridgeEnvelope(message, nonce)).toBe(true);
+      expect(toPageBody(body)).toBe(body);
+    } finally {
+      Array.isArray = isArray;
+    }
+    expect(seen).toEqual([]);
   });
 });
 

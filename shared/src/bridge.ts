@@ -52,6 +52,13 @@ export type ToPageMessage = BridgeEnvelope &
       }
   );
 
+/** A message to the page as the agent receives it: the envelope, nonce included, taken off. */
+export type ToPageBody = ToPageMessage extends infer M
+  ? M extends ToPageMessage
+    ? Omit<M, keyof BridgeEnvelope>
+    : never
+  : never;
+
 /** Messages the page agent sends the content script (their payloads are checked there, with zod). */
 export type FromPageMessage = BridgeEnvelope &
   (
@@ -61,8 +68,12 @@ export type FromPageMessage = BridgeEnvelope &
     | { type: 'status'; status: Record<string, unknown> }
   );
 
+// Kept when the agent's bundle loads, before any page script, so a page that replaces
+// `Array.isArray` is never handed a message (and its nonce) to look at.
+const { isArray } = Array;
+
 const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+  typeof value === 'object' && value !== null && !isArray(value);
 
 /** True when `value` carries this protocol's tag, version and the expected nonce. */
 export function hasBridgeEnvelope(value: unknown, nonce: string): value is BridgeEnvelope {
@@ -82,27 +93,40 @@ function isPageConfig(value: unknown): value is PageConfig {
     typeof value.autoFixEnabled === 'boolean' &&
     typeof value.reportingEnabled === 'boolean' &&
     (value.criticalSelectors === undefined ||
-      (Array.isArray(value.criticalSelectors) &&
-        value.criticalSelectors.every((s) => typeof s === 'string')))
+      (isArray(value.criticalSelectors) && allStrings(value.criticalSelectors)))
   );
+}
+
+/** An index loop: the page may have replaced `Array.prototype.every` and its iterator. */
+function allStrings(list: unknown[]): boolean {
+  for (let i = 0; i < list.length; i += 1) if (typeof list[i] !== 'string') return false;
+  return true;
 }
 
 /** The message if `value` is a well-formed message to the page with the expected nonce. */
 export function toPageMessage(value: unknown, nonce: string): ToPageMessage | undefined {
   if (!hasBridgeEnvelope(value, nonce)) return undefined;
-  const message = value as unknown as Record<string, unknown>;
-  switch (message.type) {
+  return toPageBody(value) ? (value as ToPageMessage) : undefined;
+}
+
+/**
+ * The message if `value` is a well-formed message to the page, envelope or not. The page agent
+ * checks the envelope first and hands this only what is left, so no check sees the nonce.
+ */
+export function toPageBody(value: unknown): ToPageBody | undefined {
+  if (!isRecord(value)) return undefined;
+  switch (value.type) {
     case 'hello':
-      return value as ToPageMessage;
+      return value as ToPageBody;
     case 'config':
-      return isPageConfig(message.config) ? (value as ToPageMessage) : undefined;
+      return isPageConfig(value.config) ? (value as ToPageBody) : undefined;
     case 'report_result': {
-      const { id, ok, retry, commands, error } = message;
+      const { id, ok, retry, commands, error } = value;
       if (typeof id !== 'string' || typeof ok !== 'boolean') return undefined;
       if (retry !== undefined && typeof retry !== 'boolean') return undefined;
       if (error !== undefined && typeof error !== 'string') return undefined;
-      if (commands !== undefined && !Array.isArray(commands)) return undefined;
-      return value as ToPageMessage;
+      if (commands !== undefined && !isArray(commands)) return undefined;
+      return value as ToPageBody;
     }
     default:
       return undefined;

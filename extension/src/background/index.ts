@@ -9,7 +9,8 @@ import {
   type WorkerToPanel,
 } from '@selfheal/shared/protocol';
 import browser, { type Runtime } from 'webextension-polyfill';
-import { decide, fetchDecisions, postReport } from './collector-client.js';
+import { decide, fetchDecisions, postReport, type ReportResult } from './collector-client.js';
+import { originOf, toPageReport } from './page-report.js';
 import { PANEL_PORT, TAB_PORT } from './ports.js';
 import { loadSettings, saveSettings } from './settings.js';
 import { toPageConfig } from './settings-defaults.js';
@@ -40,7 +41,13 @@ function broadcast(state: TabState): void {
   for (const port of panels.get(state.tabId) ?? []) send(port, { v, type: 'tab_state', state });
 }
 
-async function onPageMessage(tabId: number, port: Runtime.Port, message: FromPage): Promise<void> {
+/** One message from a tab whose page the browser says is at `origin`. */
+async function onPageMessage(
+  tabId: number,
+  origin: string,
+  port: Runtime.Port,
+  message: FromPage,
+): Promise<void> {
   switch (message.type) {
     case 'ready':
       broadcast(
@@ -57,14 +64,19 @@ async function onPageMessage(tabId: number, port: Runtime.Port, message: FromPag
       broadcast(await store.update(tabId, (s) => applyStatus(s, message.status)));
       return;
     case 'report': {
-      const result = await postReport(await loadSettings(), message.report);
+      const { report, dropped } = toPageReport(message.report, origin);
+      const result: ReportResult = report
+        ? await postReport(await loadSettings(), report)
+        : { ok: true, commands: [], skipped: true };
       send(port, { v, type: 'report_result', id: message.id, ...result });
-      if (result.ok && result.skipped) return;
+      if (result.ok && result.skipped && dropped === 0) return;
       broadcast(
         await store.update(tabId, (s) => {
+          s.reports.dropped += dropped;
+          if (result.ok && result.skipped) return;
           if (result.ok) {
             s.reports.sent += 1;
-            s.reports.events += message.report.events.length;
+            s.reports.events += report?.events.length ?? 0;
             s.reports.lastError = null;
           } else {
             s.reports.failed += 1;
@@ -79,14 +91,21 @@ async function onPageMessage(tabId: number, port: Runtime.Port, message: FromPag
 
 function onTabPort(port: Runtime.Port): void {
   const tabId = port.sender?.tab?.id;
-  if (tabId === undefined || port.sender?.frameId !== 0 || port.sender.id !== browser.runtime.id) {
+  // The page speaks for its own origin, as the browser names it, never as the page claims.
+  const origin = originOf(port.sender);
+  if (
+    tabId === undefined ||
+    origin === undefined ||
+    port.sender?.frameId !== 0 ||
+    port.sender.id !== browser.runtime.id
+  ) {
     port.disconnect();
     return;
   }
   tabPorts.set(tabId, port);
   port.onMessage.addListener((raw: unknown) => {
     const parsed = fromPageSchema.safeParse(raw);
-    if (parsed.success) void onPageMessage(tabId, port, parsed.data).catch(() => undefined);
+    if (parsed.success) void onPageMessage(tabId, origin, port, parsed.data).catch(() => undefined);
   });
   port.onDisconnect.addListener(() => {
     if (tabPorts.get(tabId) !== port) return;

@@ -21,7 +21,7 @@ export function emptyTabState(tabId: number, url = ''): TabState {
     fixes: [],
     status: null,
     statusAt: null,
-    reports: { sent: 0, failed: 0, events: 0, lastError: null },
+    reports: { sent: 0, failed: 0, events: 0, dropped: 0, lastError: null },
   };
 }
 

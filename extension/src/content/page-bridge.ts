@@ -1,11 +1,14 @@
 import {
   BRIDGE_CHANNEL,
   BRIDGE_EVENTS,
+  type BridgeEnvelope,
   EXTENSION_PROTOCOL_VERSION,
   type FromPageMessage,
+  hasBridgeEnvelope,
   type PageConfig,
-  toPageMessage,
+  toPageBody,
 } from '@selfheal/shared';
+import { createHooklessJson } from './hookless-json.js';
 
 /** Most messages held while the relay has not answered the handshake yet. */
 const MAX_QUEUED = 200;
@@ -33,13 +36,26 @@ export interface PageBridge {
 /**
  * Opens the bridge. Must run before any page script: it keeps the natives it uses, and the node
  * the two sides talk on is handed to the content script by the handshake and never attached to
- * the document, so no page script can listen to it or dispatch on it.
+ * the document, so no page script can listen to it or dispatch on it. Nothing a page script can
+ * hook (a getter or `toJSON` on a prototype, a replaced `JSON` or `Function.prototype.call`)
+ * ever runs with a message that holds the nonce, or with the node.
  */
 export function createPageBridge(win: Window): PageBridge {
-  const { stringify, parse } = JSON;
-  const dispatch = EventTarget.prototype.dispatchEvent;
-  const listen = EventTarget.prototype.addEventListener;
-  const unlisten = EventTarget.prototype.removeEventListener;
+  const json = createHooklessJson();
+  const nativeParse = JSON.parse;
+  const { bind, call } = Function.prototype;
+  const uncurry = <A extends unknown[], R>(fn: (...args: A) => R) =>
+    bind.call(call, fn) as (self: unknown, ...args: A) => R;
+  const dispatch = uncurry(EventTarget.prototype.dispatchEvent);
+  const listen = uncurry(EventTarget.prototype.addEventListener);
+  const unlisten = uncurry(EventTarget.prototype.removeEventListener);
+  const detailGetter = Object.getOwnPropertyDescriptor(CustomEvent.prototype, 'detail')?.get;
+  if (!detailGetter) throw new Error('CustomEvent has no detail');
+  const detailOf = uncurry(detailGetter as () => unknown);
+  const { assign, create } = Object;
+  // Event init dictionaries are read member by member, inherited ones too: without a prototype
+  // no getter on Object.prototype sees the detail or the node.
+  const dict = <T extends object>(fields: T): T => assign(create(null), fields);
   const NativeCustomEvent = CustomEvent;
   const NativeMouseEvent = MouseEvent;
   const setTimer = win.setTimeout.bind(win);
@@ -55,37 +71,39 @@ export function createPageBridge(win: Window): PageBridge {
   >();
   const configListeners: Array<(config: PageConfig) => void> = [];
 
+  /** A checked body as ordinary objects, which the agent needs; it never held the nonce. */
+  const release = <T>(value: T): T => nativeParse(json.stringify(value)) as T;
+
   const send = (message: Outgoing) => {
     if (nonce === undefined) {
       if (queue.length < MAX_QUEUED) queue.push(message);
       return;
     }
     const wire = { ...message, channel: BRIDGE_CHANNEL, v: EXTENSION_PROTOCOL_VERSION, nonce };
-    dispatch.call(node, new NativeCustomEvent(BRIDGE_EVENTS.fromPage, { detail: stringify(wire) }));
+    const detail = json.stringify(wire);
+    dispatch(node, new NativeCustomEvent(BRIDGE_EVENTS.fromPage, dict({ detail })));
   };
 
   const onMessage = (event: Event) => {
-    const detail = (event as CustomEvent).detail;
+    const detail = detailOf(event);
     if (typeof detail !== 'string') return;
-    let value: unknown;
-    try {
-      value = parse(detail);
-    } catch {
-      return;
-    }
+    const value = json.parse(detail);
     if (nonce === undefined) {
       adoptNonce(value);
       return;
     }
-    const message = toPageMessage(value, nonce);
+    if (!hasBridgeEnvelope(value, nonce)) return;
+    delete (value as Partial<BridgeEnvelope>).nonce;
+    const message = toPageBody(value);
     if (!message) return;
     if (message.type === 'config') {
-      for (const listener of configListeners) listener(message.config);
+      const config = release(message.config);
+      for (let i = 0; i < configListeners.length; i += 1) configListeners[i]?.(config);
     } else if (message.type === 'report_result') {
       const waiting = pending.get(message.id);
       if (!waiting) return;
       pending.delete(message.id);
-      if (message.ok) waiting.resolve({ commands: message.commands ?? [] });
+      if (message.ok) waiting.resolve({ commands: release(message.commands ?? []) });
       else if (message.retry) waiting.reject(new Error(message.error ?? 'report not delivered'));
       else waiting.resolve(undefined);
     }
@@ -105,18 +123,20 @@ export function createPageBridge(win: Window): PageBridge {
       return;
     }
     nonce = hello.nonce;
-    unlisten.call(win, BRIDGE_EVENTS.relayReady, announce, true);
-    for (const message of queue.splice(0)) send(message);
+    unlisten(win, BRIDGE_EVENTS.relayReady, announce, true);
+    for (let i = 0; i < queue.length; i += 1) send(queue[i] as Outgoing);
+    queue.length = 0;
   };
 
   const announce = () => {
     if (nonce !== undefined) return;
-    dispatch.call(win, new NativeMouseEvent(BRIDGE_EVENTS.mainReady, { relatedTarget: node }));
+    const ready = new NativeMouseEvent(BRIDGE_EVENTS.mainReady, dict({ relatedTarget: node }));
+    dispatch(win, ready);
   };
 
-  listen.call(node, BRIDGE_EVENTS.toPage, onMessage);
+  listen(node, BRIDGE_EVENTS.toPage, onMessage);
   // Whichever side runs second completes the handshake, synchronously, before page scripts run.
-  listen.call(win, BRIDGE_EVENTS.relayReady, announce, true);
+  listen(win, BRIDGE_EVENTS.relayReady, announce, true);
   announce();
 
   return {

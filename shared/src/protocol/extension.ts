@@ -123,6 +123,8 @@ export const tabStateSchema = z.object({
     sent: z.number().int(),
     failed: z.number().int(),
     events: z.number().int(),
+    /** Events the worker left out of the page's reports: types and strategies a page may not send. */
+    dropped: z.number().int().default(0),
     lastError: z.string().nullable(),
   }),
 });
