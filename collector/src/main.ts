@@ -32,10 +32,17 @@ if (model) {
 if (config.decisions.dryRun)
   collector.logger.warn('DRY_RUN: decisions are recorded, never dispatched');
 if (generated.adminToken || generated.projectKey) {
-  // Printed once, at the start that generated them; the store keeps only the admin token's hash.
+  // Printed once, at the start that generated them; the store keeps only their hashes.
   const lines = ['', 'selfheal: first start, credentials generated (shown only now):'];
   if (generated.adminToken) lines.push(`  ADMIN_TOKEN=${generated.adminToken}`);
-  if (generated.projectKey) lines.push(`  PROJECT_KEY=${generated.projectKey}`);
+  if (generated.projectKey) {
+    lines.push(
+      `  PROJECT_KEY=${generated.projectKey}   (public: pages embed it, page reports only)`,
+    );
+  }
+  lines.push(
+    '  A service needs a key of its own: POST /api/services/{service}/keys with the admin token.',
+  );
   process.stdout.write(`${lines.join('\n')}\n\n`);
 }
 
