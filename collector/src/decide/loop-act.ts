@@ -118,7 +118,8 @@ export async function storeDraft(
       fingerprint: input.fingerprint,
       kind: input.kind,
       target: draft.target,
-      service: draft.target === 'service' ? input.service : null,
+      // The service a decision is about, whatever carries it out (a person, for notify_admin).
+      service: input.target === 'service' ? input.service : null,
       strategy: draft.strategy,
       params: draft.params,
       source: draft.source,

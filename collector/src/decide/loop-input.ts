@@ -177,7 +177,7 @@ export async function screen(
   for (const [project, list] of byProject) {
     const fingerprints = list.map((c) => c.fingerprint);
     const open = await db
-      .select({ fingerprint: decisions.fingerprint, target: decisions.target })
+      .select({ fingerprint: decisions.fingerprint, service: decisions.service })
       .from(decisions)
       .where(
         and(
@@ -186,11 +186,12 @@ export async function screen(
           inArray(decisions.status, [...OPEN_DECISION_STATUSES]),
         ),
       );
-    const decided = new Map(open.map((r) => [r.fingerprint, r.target]));
-    // A decision made from page events does not hold back a service's own report of the fault.
+    const decided = new Map(open.map((r) => [r.fingerprint, r.service]));
+    // A decision made from page events (about no service) does not hold back a service's own
+    // report of the fault.
     const waiting = list.filter((c) => {
-      const target = decided.get(c.fingerprint);
-      return target === undefined || (target === 'page' && c.agent === 'backend');
+      const service = decided.get(c.fingerprint);
+      return service === undefined || (service === null && c.agent === 'backend');
     });
     if (waiting.length === 0) continue;
     // Issue figures are folded in the background: bring them up to date before reading them.

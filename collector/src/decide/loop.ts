@@ -87,7 +87,7 @@ export function createDecisionLoop(ctx: LoopContext, model?: ModelPort): Decisio
       // Another collector may have decided between the first look and the claim. An open
       // decision made from page events gives way to the service's own report of the fault.
       const open = await findOpenDecision(ctx.db, project, fingerprint);
-      if (open && !(open.target === 'page' && input.target === 'service')) return;
+      if (open && !(open.service === null && input.target === 'service')) return;
       if (open)
         await setDecisionStatus(ctx.db, open.id, 'expired', now, [...OPEN_DECISION_STATUSES]);
       // Past the cap the fingerprint is left undecided; its next occurrence brings it back.
