@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { STRATEGIES } from '@selfheal/shared';
+import { STRATEGY_UNDO } from '@selfheal/shared';
 import type { DashboardUpdate } from '@selfheal/shared/protocol';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
@@ -244,4 +244,4 @@ export async function review(
 
 /** True when the strategy of a decision has a rollback an agent can run. */
 export const canRollBack = (row: DecisionRow) =>
-  STRATEGIES[row.strategy].rollback !== null && runnable(row);
+  STRATEGY_UNDO[row.strategy] !== 'none' && runnable(row);

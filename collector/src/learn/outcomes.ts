@@ -45,7 +45,8 @@ export type RefusedOutcome =
   | 'no_session'
   | 'session_already_counted'
   | 'command_of_another_service'
-  | 'fingerprint_not_reported_by_service';
+  | 'fingerprint_not_reported_by_service'
+  | 'rollback';
 
 const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
 
@@ -155,6 +156,11 @@ async function mayTeach(
   const kept: Array<{ outcome: ReportedOutcome; command: KnownCommand | undefined }> = [];
   const sessionsSeen = new Set<string>();
   for (const o of valid) {
+    // Undoing a fix is not another run of it: it teaches nothing about the strategy.
+    if (o.data.rollback === true) {
+      refused.push('rollback');
+      continue;
+    }
     const fingerprint = o.data.fingerprint as string;
     const strategy = o.data.strategy as StrategyName;
     const command = known.find((c) => c.id === o.data.commandId && c.project === o.project);
