@@ -173,6 +173,26 @@ export const issueDeltas = pgTable('issue_deltas', {
   seenAt: time('seen_at').notNull(),
 });
 
+/**
+ * What the decision loop must not forget, stored with the events that carry it: fix outcomes
+ * to verify and learn from, and urgent faults (critical, or a failing health check) to decide
+ * on. Any collector takes rows from here and deletes them in the transaction that handles
+ * them, so a collector that dies loses nothing acknowledged.
+ */
+export const loopInbox = pgTable('loop_inbox', {
+  seq: seq(),
+  projectId: text('project_id').notNull(),
+  eventId: text('event_id').notNull(),
+  type: eventType(),
+  agent: agentType(),
+  service: text('service'),
+  sessionId: text('session_id'),
+  fingerprint: text('fingerprint').notNull(),
+  severity: severity(),
+  data: jsonb('data').$type<Record<string, unknown>>(),
+  receivedAt: time('received_at').notNull(),
+});
+
 /** Agent sightings not yet folded into `agents`, for the same reason as `issue_deltas`. */
 export const agentDeltas = pgTable('agent_deltas', {
   seq: seq(),

@@ -7,6 +7,7 @@ import { type ReportedOutcome, recordOutcomes } from '../learn/outcomes.js';
 import { settleDue } from '../learn/verify.js';
 import { publish } from '../live/publish.js';
 import { decide } from './engine.js';
+import { type InboxRow, takeInbox } from './inbox.js';
 import { decisionUpdate, type LoopContext, review, storeDraft } from './loop-act.js';
 import { buildInput, type Candidate, screen, triggerOf } from './loop-input.js';
 import { createMinuteQuota } from './minute-quota.js';
@@ -49,10 +50,43 @@ export interface DecisionLoop {
 
 const keyOf = (project: string, fingerprint: string) => `${project}\u0000${fingerprint}`;
 
+/** Inbox rows taken in one transaction. */
+const INBOX_BATCH = 200;
+
+/** A fault the inbox keeps: critical, or a failing health check (the service is degraded). */
+const isUrgentFault = (event: { grouped: boolean; severity: string; type: string }) =>
+  event.grouped && (event.severity === 'critical' || event.type === 'health_check');
+
+function toReported(row: InboxRow): ReportedOutcome {
+  return {
+    project: row.projectId,
+    eventId: row.eventId,
+    agent: row.agent,
+    service: row.service,
+    sessionId: row.sessionId,
+    receivedAt: row.receivedAt,
+    data: row.data ?? {},
+  };
+}
+
+function candidateOf(row: InboxRow): Candidate {
+  return {
+    project: row.projectId,
+    fingerprint: row.fingerprint,
+    severity: row.severity,
+    type: row.type,
+    agent: row.agent,
+    // A grouped health check is one that failed or warned: the service is degraded.
+    degraded: row.type === 'health_check',
+  };
+}
+
 /** Creates the loop over the store; `model` is optional (knowledge and rules alone without it). */
 export function createDecisionLoop(ctx: LoopContext, model?: ModelPort): DecisionLoop {
   const candidates = new Map<string, Candidate>();
-  const outcomes: ReportedOutcome[] = [];
+  // Set when the inbox may hold rows: after a commit here, and on every sweep (rows another
+  // collector stored, or one that died left behind).
+  let inboxWaiting = true;
   const busy = new Set<string>();
   let running: Promise<void> | undefined;
   let closed = false;
@@ -130,16 +164,41 @@ export function createDecisionLoop(ctx: LoopContext, model?: ModelPort): Decisio
     }
   }
 
-  async function drainQueue(): Promise<void> {
-    while (!closed && (outcomes.length > 0 || candidates.size > 0)) {
-      if (outcomes.length > 0) {
-        await ctx.settle();
-        const taken = outcomes.splice(0, outcomes.length);
-        const { refused } = await recordOutcomes(ctx.db, taken, ctx.config.verifyWindowMs);
-        for (const reason of refused) {
-          ctx.metrics.inc('selfheal_outcomes_refused_total', { reason });
+  /**
+   * Takes what ingest stored for the loop: outcomes are recorded to be verified in the same
+   * transaction that deletes them from the inbox; urgent faults join the candidates.
+   */
+  async function drainInbox(): Promise<void> {
+    let recorded = false;
+    // Issue figures are folded in the background: an outcome's kind is read from them.
+    await ctx.settle();
+    for (;;) {
+      const urgent: Candidate[] = [];
+      const taken = await ctx.db.transaction(async (tx) => {
+        const rows = await takeInbox(tx, INBOX_BATCH);
+        const reported = rows.filter((row) => row.type === 'fix_outcome').map(toReported);
+        if (reported.length > 0) {
+          const { refused } = await recordOutcomes(tx, reported, ctx.config.verifyWindowMs);
+          for (const reason of refused) {
+            ctx.metrics.inc('selfheal_outcomes_refused_total', { reason });
+          }
+          recorded = true;
         }
-        await settle();
+        for (const row of rows) if (row.type !== 'fix_outcome') urgent.push(candidateOf(row));
+        return rows.length;
+      });
+      for (const candidate of urgent) enqueue(candidate, false);
+      if (taken < INBOX_BATCH) break;
+    }
+    // A reported failure is due at once.
+    if (recorded) await settle();
+  }
+
+  async function drainQueue(): Promise<void> {
+    while (!closed && (inboxWaiting || candidates.size > 0)) {
+      if (inboxWaiting) {
+        inboxWaiting = false;
+        await drainInbox();
       }
       const waiting = [...candidates.values()].filter(
         (c) => !busy.has(keyOf(c.project, c.fingerprint)),
@@ -174,11 +233,11 @@ export function createDecisionLoop(ctx: LoopContext, model?: ModelPort): Decisio
       .catch((error) => ctx.logger.warn({ err: error }, 'the decision loop failed'))
       .finally(() => {
         running = undefined;
-        if (outcomes.length > 0 || candidates.size > 0) schedule();
+        if (inboxWaiting || candidates.size > 0) schedule();
       });
   }
 
-  function enqueue(candidate: Candidate): void {
+  function enqueue(candidate: Candidate, wake = true): void {
     const key = keyOf(candidate.project, candidate.fingerprint);
     const seen = candidates.get(key);
     if (!seen && candidates.size >= MAX_PENDING) {
@@ -194,7 +253,7 @@ export function createDecisionLoop(ctx: LoopContext, model?: ModelPort): Decisio
     ) {
       candidates.set(key, seen?.trigger && !candidate.trigger ? seen : candidate);
     }
-    schedule();
+    if (wake) schedule();
   }
 
   async function sweep(): Promise<void> {
@@ -205,6 +264,8 @@ export function createDecisionLoop(ctx: LoopContext, model?: ModelPort): Decisio
       await ctx.db.transaction(async (tx) => publish(tx, expired.map(decisionUpdate)));
     }
     await settle();
+    inboxWaiting = true;
+    schedule();
   }
 
   let sweeping = false;
@@ -225,30 +286,25 @@ export function createDecisionLoop(ctx: LoopContext, model?: ModelPort): Decisio
       if (closed) return;
       for (const report of batch) {
         for (const event of report.events) {
-          if (event.type === 'fix_outcome' && event.data) {
-            outcomes.push({
-              project: report.projectId,
-              eventId: event.id,
-              agent: report.agent,
-              service: report.service,
-              sessionId: report.sessionId,
-              receivedAt: report.receivedAt,
-              data: event.data,
-            });
+          // Outcomes and urgent faults were stored in the loop's inbox with the events.
+          if (event.type === 'fix_outcome' || isUrgentFault(event)) {
+            inboxWaiting = true;
           } else if (event.grouped) {
-            enqueue({
-              project: report.projectId,
-              fingerprint: event.fingerprint,
-              severity: event.severity,
-              type: event.type,
-              agent: report.agent,
-              // A grouped health check is one that failed or warned: the service is degraded.
-              degraded: event.type === 'health_check',
-            });
+            enqueue(
+              {
+                project: report.projectId,
+                fingerprint: event.fingerprint,
+                severity: event.severity,
+                type: event.type,
+                agent: report.agent,
+                degraded: false,
+              },
+              false,
+            );
           }
         }
       }
-      if (outcomes.length > 0) schedule();
+      schedule();
     },
     review(project, id, verdict) {
       return review(ctx, project, id, verdict, (tx, row, now) =>

@@ -1,7 +1,7 @@
 import type { ReportAck, ReportSummary } from '@selfheal/shared/protocol';
 import { sql } from 'drizzle-orm';
 import type { Database } from '../db/database.js';
-import { agentDeltas, events, issueDeltas, reports } from '../db/schema.js';
+import { agentDeltas, events, issueDeltas, loopInbox, reports } from '../db/schema.js';
 import type { IngestEvent, IngestReport } from '../ingest/normalize.js';
 import { insertFrom, type RecordsetShape, recordset } from './recordset.js';
 
@@ -166,8 +166,9 @@ function agentRowsOf(batch: IngestReport[]): AgentRow[] {
 
 /**
  * Stores a batch of reports in one statement, so in one round trip and atomically: the new
- * events (a resent id is skipped), the reports that stored something, and the issue and agent
- * figures as pending rows for the aggregator. No row another writer also updates is touched.
+ * events (a resent id is skipped), the reports that stored something, the issue and agent
+ * figures as pending rows for the aggregator, and what the decision loop must not forget
+ * (fix outcomes and urgent faults) in its inbox. No row another writer also updates is touched.
  */
 export async function writeReports(
   database: Database,
@@ -208,6 +209,15 @@ export async function writeReports(
     ),
     agent_counts as (
       ${insertFrom(AGENT_ROWS, recordset(AGENT_ROWS, agentRowsOf(batch)))}
+    ),
+    inbox as (
+      insert into ${loopInbox} (project_id, event_id, type, agent, service, session_id,
+        fingerprint, severity, data, received_at)
+      select n."projectId", n.id, n.type, n.agent, n.service, rep."sessionId", n.fingerprint,
+        n.severity, n.data, n."receivedAt"
+      from new n join rep on rep.id = n."reportId"
+      where n.type = 'fix_outcome'
+        or (n.grouped and (n.severity = 'critical' or n.type = 'health_check'))
     )
     select report_id, accepted from acc`;
   const rows = await database.execute<{ report_id: string; accepted: number }>(statement);
