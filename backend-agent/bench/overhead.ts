@@ -25,11 +25,13 @@ interface Sample {
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
 const durationMs = Number(process.env.BENCH_AGENT_DURATION ?? 60) * 1000;
-const projectKey = 'bench-project-key';
+const projectKey = 'shp_bench-project-key';
+const adminToken = 'sha_bench-admin-token';
 
 function runService(
   withAgent: boolean,
   collectorUrl: string,
+  agentKey: string,
   heartbeatMs = 60_000,
 ): Promise<Sample> {
   return new Promise((resolve, reject) => {
@@ -43,7 +45,7 @@ function runService(
           WITH_AGENT: withAgent ? '1' : '0',
           DURATION_MS: String(durationMs),
           COLLECTOR_URL: collectorUrl,
-          PROJECT_KEY: projectKey,
+          SELFHEAL_AGENT_KEY: agentKey,
           HEARTBEAT_MS: String(heartbeatMs),
         },
         stdio: ['ignore', 'pipe', 'inherit'],
@@ -64,7 +66,7 @@ const collector = await createCollector({
   ...defaultConfig,
   dataDir,
   projectKey,
-  adminToken: 'bench-admin-token',
+  adminToken,
   logLevel: 'silent',
   port: 0,
 });
@@ -74,10 +76,16 @@ try {
     `Agent overhead: three services for ${durationMs / 1000} s, two with the agent checking every second …`,
   );
   const url = `http://127.0.0.1:${port}`;
+  const made = await fetch(`${url}/api/services/bench-service/keys`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${adminToken}` },
+  });
+  if (made.status !== 201) throw new Error(`service key: ${made.status} ${await made.text()}`);
+  const { key } = (await made.json()) as { key: string };
   const [bare, agent, chatty] = await Promise.all([
-    runService(false, ''),
-    runService(true, url),
-    runService(true, url, 1_000),
+    runService(false, '', ''),
+    runService(true, url, key),
+    runService(true, url, key, 1_000),
   ]);
   const core = (s: Sample) => s.cpuMs / s.elapsedMs;
   const mb = (bytes: number) => (bytes / 1_048_576).toFixed(2);

@@ -18,11 +18,10 @@ const agent = withAgent
   ? new BackendAgent({
       serviceName: 'bench-service',
       collectorUrl: process.env.COLLECTOR_URL as string,
-      projectKey: process.env.PROJECT_KEY as string,
       checkInterval: 1,
       heartbeatMs,
       checks: [httpCheck({ url: `http://127.0.0.1:${port}/health` })],
-      env: {},
+      env: { SELFHEAL_AGENT_KEY: process.env.SELFHEAL_AGENT_KEY },
     }).start()
   : undefined;
 

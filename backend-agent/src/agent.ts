@@ -60,17 +60,18 @@ export class BackendAgent {
   private inflight = 0;
   private running = false;
   private isDraining = false;
+  private keyWarned = false;
 
   constructor(options: BackendAgentOptions = {}) {
     this.options = options;
     this.settings = resolveSettings(options, options.env ?? process.env);
-    const { serviceName, hostname, collectorUrl, projectKey } = this.settings;
+    const { serviceName, hostname, collectorUrl, agentKey } = this.settings;
     this.agentId = `${serviceName}:${hostname}`;
     const onError = (where: string, error: unknown) => this.fault(where, error);
     const push = (event: Event) => this.reporter.push(event);
     this.reporter = createReporter({
       collectorUrl,
-      projectKey,
+      agentKey,
       service: serviceName,
       hostname,
       batchMs: positive('batchMs', options.batchMs ?? 1_000),
@@ -134,10 +135,10 @@ export class BackendAgent {
     this.installChecks(options);
     const wantsCommands = options.commands ?? true;
     this.channel =
-      wantsCommands && collectorUrl && projectKey
+      wantsCommands && collectorUrl && agentKey
         ? createCommandChannel({
             collectorUrl,
-            projectKey,
+            agentKey,
             service: serviceName,
             agentId: this.agentId,
             waitSeconds: Math.min(30, positive('pollWaitSeconds', options.pollWaitSeconds ?? 25)),
@@ -154,6 +155,10 @@ export class BackendAgent {
   start(): this {
     if (this.running) return this;
     this.running = true;
+    if (this.settings.keyWarning && !this.keyWarned) {
+      this.keyWarned = true;
+      this.warn(this.settings.keyWarning);
+    }
     this.reporter.start();
     this.channel?.start();
     if (this.options.captureProcessErrors !== false) {
@@ -369,6 +374,16 @@ export class BackendAgent {
     })()
       .catch((error) => this.fault('autonomy', error))
       .finally(() => this.healing.delete(state.fingerprint));
+  }
+
+  /** A warning the user must see: to `onLog`, else as a Node process warning (stderr). */
+  private warn(message: string): void {
+    try {
+      if (this.options.onLog) this.options.onLog(`selfheal agent: ${message}`);
+      else process.emitWarning(message, 'SelfhealWarning');
+    } catch {
+      // A logger that throws must not take the agent down with it.
+    }
   }
 
   private fault(where: string, error: unknown): void {

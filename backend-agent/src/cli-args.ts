@@ -1,6 +1,7 @@
 import { type ErrorKind, isStrategyName, type StrategyName } from '@selfheal/shared';
 import type { BudgetOverrides } from './budget.js';
 import { ConfigError, parseSeconds } from './config.js';
+import { type CliUndo, parseUndo } from './undo-args.js';
 
 /** A check named on the command line. */
 export type CliCheck =
@@ -19,11 +20,12 @@ export interface CliOptions {
   help: boolean;
   service?: string;
   collector?: string;
-  projectKey?: string;
+  agentKeyFile?: string;
   interval?: number;
   autoFix?: boolean;
   checks: CliCheck[];
   fixes: CliFix[];
+  undos: CliUndo[];
   spawn?: string;
   threshold?: number;
   timeoutMs?: number;
@@ -45,7 +47,11 @@ Usage: selfheal-agent --service NAME --check http=URL [--check NAME:tcp=HOST:POR
   --service NAME            the service's name (env SERVICE_NAME)
   --collector URL           the collector's base URL (env ORCHESTRATOR_URL or COLLECTOR_URL);
                             without one, nothing is reported
-  --project-key KEY         the project key (env PROJECT_KEY)
+  --agent-key-file PATH     a file holding the service's key (env SELFHEAL_AGENT_KEY_FILE), read
+                            once at start; or give the key itself as SELFHEAL_AGENT_KEY. Never on
+                            the command line, where ps shows it. The admin makes it:
+                            curl -X POST -H "Authorization: Bearer $ADMIN_TOKEN" \\
+                              COLLECTOR/api/services/NAME/keys
   --check [NAME:]http=URL   GET URL; a network error, timeout or status >= 400 fails (api_down)
   --check [NAME:]tcp=HOST:PORT
                             open a TCP connection; refused or timed out fails. The kind comes from
@@ -53,6 +59,9 @@ Usage: selfheal-agent --service NAME --check http=URL [--check NAME:tcp=HOST:POR
   --fix STRATEGY="command"  run a shell command as a fix; STRATEGY is restart_service, scale_out,
                             reconnect_database, reconnect_cache or custom:NAME. The command sees
                             SELFHEAL_STRATEGY, SELFHEAL_FINGERPRINT, SELFHEAL_KIND, SELFHEAL_CHECK
+  --undo STRATEGY="command" undo an earlier run when the collector sends a rollback command;
+                            STRATEGY is scale_out or custom:NAME (the fix's name). It sees the
+                            fix's environment and SELFHEAL_ROLLBACK=1; others are refused
   --spawn "command"         run the service as a child and supervise it: restart_service restarts
                             it (SIGTERM, then SIGKILL after --grace), and it is started again when
                             it exits on its own, with the same backoff
@@ -76,9 +85,10 @@ Exit codes: 0 after SIGINT/SIGTERM, 2 for a bad flag or setting.`;
 const VALUE_FLAGS = new Set([
   '--service',
   '--collector',
-  '--project-key',
+  '--agent-key-file',
   '--check',
   '--fix',
+  '--undo',
   '--spawn',
   '--interval',
   '--threshold',
@@ -92,9 +102,12 @@ const VALUE_FLAGS = new Set([
   '--buffer-file',
 ]);
 
+/** Flags that would put the key in argv, where `ps` shows it to everyone on the machine. */
+const KEY_ON_ARGV = new Set(['--project-key', '--agent-key', '--key']);
+
 /** Parses the sidecar's arguments; a bad flag or value throws a `ConfigError` naming it. */
 export function parseArgs(argv: readonly string[]): CliOptions {
-  const options: CliOptions = { help: false, checks: [], fixes: [], budgets: {} };
+  const options: CliOptions = { help: false, checks: [], fixes: [], undos: [], budgets: {} };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
@@ -106,6 +119,11 @@ export function parseArgs(argv: readonly string[]): CliOptions {
     if (flag === '--auto-fix' || flag === '--no-auto-fix') {
       options.autoFix = flag === '--auto-fix';
       continue;
+    }
+    if (KEY_ON_ARGV.has(flag)) {
+      throw new ConfigError(
+        `${flag} is not taken: a key on the command line is visible to anyone running ps. Give the service's key (shs_…) as SELFHEAL_AGENT_KEY in the environment or in a file with --agent-key-file PATH`,
+      );
     }
     if (!VALUE_FLAGS.has(flag))
       throw new ConfigError(`unknown flag ${arg.slice(0, 64)} (see --help)`);
@@ -130,14 +148,18 @@ function apply(options: CliOptions, flag: string, value: string): void {
     case '--collector':
       options.collector = value;
       break;
-    case '--project-key':
-      options.projectKey = value;
+    case '--agent-key-file':
+      if (!value.trim()) throw new ConfigError('--agent-key-file needs a path');
+      options.agentKeyFile = value;
       break;
     case '--check':
       options.checks.push(parseCheck(value));
       break;
     case '--fix':
       options.fixes.push(parseFix(value));
+      break;
+    case '--undo':
+      options.undos.push(parseUndo(value));
       break;
     case '--spawn':
       if (!value.trim()) throw new ConfigError('--spawn needs a command');

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { BackendAgent } from './agent.js';
+import { readKeyFile } from './agent-key.js';
 import type { FixOptions } from './agent-options.js';
 import { RESTART_BACKOFF } from './budget.js';
 import type { Check } from './check.js';
@@ -10,7 +11,6 @@ import { ConfigError } from './config.js';
 import type { FixHook } from './fix.js';
 import { runShell } from './fixes/shell.js';
 import { createSupervisor } from './supervisor.js';
-import { takeUndoArgs, UNDO_USAGE } from './undo-args.js';
 
 const log = (message: string) => process.stderr.write(`selfheal-agent: ${message}\n`);
 
@@ -39,10 +39,9 @@ async function main(argv: string[]): Promise<number> {
   };
   let supervisor: ReturnType<typeof createSupervisor> | undefined;
   try {
-    const { rest, undos } = takeUndoArgs(argv);
-    options = parseArgs(rest);
+    options = parseArgs(argv);
     if (options.help) {
-      process.stdout.write(`${USAGE}\n\n${UNDO_USAGE}\n`);
+      process.stdout.write(`${USAGE}\n`);
       return 0;
     }
     if (options.checks.length === 0)
@@ -76,7 +75,7 @@ async function main(argv: string[]): Promise<number> {
     }
     const undoCustom: Record<string, FixHook> = {};
     fixes.undo = { custom: undoCustom };
-    for (const { strategy, name, command } of undos) {
+    for (const { strategy, name, command } of options.undos) {
       if (strategy === 'custom' && name) undoCustom[name] = shellHook(command);
       else if (strategy === 'scale_out') fixes.undo.scale_out = shellHook(command);
     }
@@ -87,7 +86,9 @@ async function main(argv: string[]): Promise<number> {
     agent = new BackendAgent({
       ...(options.service ? { serviceName: options.service } : {}),
       ...(options.collector ? { collectorUrl: options.collector } : {}),
-      ...(options.projectKey ? { projectKey: options.projectKey } : {}),
+      ...(options.agentKeyFile
+        ? { agentKey: readKeyFile('--agent-key-file', options.agentKeyFile) }
+        : {}),
       ...(options.interval ? { checkInterval: options.interval } : {}),
       ...(options.autoFix !== undefined ? { autoFix: options.autoFix } : {}),
       ...(options.threshold ? { failureThreshold: options.threshold } : {}),
@@ -103,6 +104,8 @@ async function main(argv: string[]): Promise<number> {
       captureProcessErrors: false,
       onLog: log,
     });
+    // The key is read; the service and fix commands this sidecar starts have no need of it.
+    delete process.env.SELFHEAL_AGENT_KEY;
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`selfheal-agent: ${error.message}\n`);

@@ -2,11 +2,13 @@ import { PROTOCOL_VERSION } from '@selfheal/shared';
 import { type Command, type CommandAck, commandBatchSchema } from '@selfheal/shared/protocol';
 import { delay } from './delay.js';
 import { send } from './http-client.js';
+import { createRefusalLog } from './refusal-log.js';
 
 /** Where the command channel is and who is listening. */
 export interface CommandChannelOptions {
   collectorUrl: string;
-  projectKey: string;
+  /** The service key the collector knows this service by. */
+  agentKey: string;
   service: string;
   agentId: string;
   /** Seconds the collector may hold a poll; default 25. */
@@ -17,13 +19,14 @@ export interface CommandChannelOptions {
 
 /**
  * The long poll on `GET /api/commands`: answered at once when commands wait, else held up to
- * `wait` seconds. Errors back off from 1 s to 30 s; a collector without the channel (404) is
- * asked again every minute.
+ * `wait` seconds. Errors back off from 1 s to 30 s; a collector without the channel (404) or
+ * refusing the key (401, 403: said once, not on every poll) is asked again every minute.
  */
 export function createCommandChannel(options: CommandChannelOptions) {
   let controller: AbortController | null = null;
   let loop: Promise<void> | null = null;
-  const headers = { authorization: `Bearer ${options.projectKey}` };
+  const headers = { authorization: `Bearer ${options.agentKey}` };
+  const refusals = createRefusalLog(options.onError);
 
   async function pollOnce(signal: AbortSignal): Promise<number> {
     const query = new URLSearchParams({
@@ -37,12 +40,20 @@ export function createCommandChannel(options: CommandChannelOptions) {
       signal,
     });
     if (answer.status === 404) return 60_000;
+    if (answer.status === 401 || answer.status === 403) {
+      refusals.refused(
+        'commands',
+        `GET /api/commands answered ${answer.status}: ${answer.body.slice(0, 300)}`,
+      );
+      return 60_000;
+    }
     if (answer.status !== 200) throw new Error(`GET /api/commands answered ${answer.status}`);
     const batch = commandBatchSchema.safeParse(JSON.parse(answer.body));
     if (!batch.success)
       throw new Error(
         `GET /api/commands: unexpected answer (${batch.error.issues[0]?.message ?? ''})`,
       );
+    refusals.clear();
     for (const command of batch.data.commands) {
       try {
         options.onCommand(command);

@@ -9,7 +9,7 @@ describe('settings', () => {
       {
         SERVICE_NAME: 'orders',
         ORCHESTRATOR_URL: 'http://127.0.0.1:8787/',
-        PROJECT_KEY: 'k',
+        SELFHEAL_AGENT_KEY: 'shs_k',
         CHECK_INTERVAL: '15',
         AUTO_FIX_ENABLED: 'false',
       },
@@ -17,14 +17,15 @@ describe('settings', () => {
     expect(settings).toMatchObject({
       serviceName: 'orders',
       collectorUrl: 'http://127.0.0.1:8787',
-      projectKey: 'k',
+      agentKey: 'shs_k',
+      keyWarning: null,
       checkInterval: 15,
       autoFix: false,
     });
     expect(
       resolveSettings(
         {},
-        { SERVICE_NAME: 'a', COLLECTOR_URL: 'https://c.example', PROJECT_KEY: 'k' },
+        { SERVICE_NAME: 'a', COLLECTOR_URL: 'https://c.example', SELFHEAL_AGENT_KEY: 'shs_k' },
       ).collectorUrl,
     ).toBe('https://c.example');
   });
@@ -65,7 +66,7 @@ describe('settings', () => {
       { SERVICE_NAME: 'a', ORCHESTRATOR_URL: 'ftp://x' },
       'ORCHESTRATOR_URL must be an http(s) URL',
     ],
-    [{ serviceName: 'a', collectorUrl: 'http://127.0.0.1:1' }, {}, 'projectKey is required'],
+    [{ serviceName: 'a', collectorUrl: 'http://127.0.0.1:1' }, {}, 'a service key is required'],
     [{ serviceName: 'bad name with spaces' }, {}, 'serviceName must be'],
     [
       { serviceName: 'a', checkInterval: Number.NaN },

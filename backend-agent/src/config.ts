@@ -1,16 +1,18 @@
 import { hostname as osHostname } from 'node:os';
+import { type AgentKeyInput, keyCommand, resolveAgentKey } from './agent-key.js';
+import { ConfigError } from './config-error.js';
 
-/** A configuration value the agent cannot use; thrown at construction, never defaulted silently. */
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
+export { ConfigError };
 
 /** What the agent reads from its options or, when absent, from the environment. */
 export interface AgentSettings {
   serviceName: string;
   /** The collector's base URL, or null to keep events in the buffer only (nothing is sent). */
   collectorUrl: string | null;
-  projectKey: string | null;
+  /** The service key sent to the collector. */
+  agentKey: string | null;
+  /** Said once at start: the key cannot work for a backend agent, and how to make one that does. */
+  keyWarning: string | null;
   /** Seconds between two rounds of checks. */
   checkInterval: number;
   autoFix: boolean;
@@ -18,10 +20,9 @@ export interface AgentSettings {
 }
 
 /** The options that `AgentSettings` come from. */
-export interface SettingsInput {
+export interface SettingsInput extends AgentKeyInput {
   serviceName?: string;
   collectorUrl?: string;
-  projectKey?: string;
   checkInterval?: number;
   autoFix?: boolean;
   hostname?: string;
@@ -64,7 +65,10 @@ export function parseUrl(name: string, raw: string): string {
 
 const SERVICE_NAME = /^[\w.:@/-]{1,256}$/;
 
-/** Options first, then SERVICE_NAME, ORCHESTRATOR_URL or COLLECTOR_URL, PROJECT_KEY, CHECK_INTERVAL, AUTO_FIX_ENABLED. */
+/**
+ * Options first, then SERVICE_NAME, ORCHESTRATOR_URL or COLLECTOR_URL, SELFHEAL_AGENT_KEY or
+ * SELFHEAL_AGENT_KEY_FILE, CHECK_INTERVAL, AUTO_FIX_ENABLED.
+ */
 export function resolveSettings(
   input: SettingsInput,
   env: Record<string, string | undefined> = process.env,
@@ -91,9 +95,21 @@ export function resolveSettings(
         rawUrl,
       )
     : null;
-  const projectKey = input.projectKey ?? env.PROJECT_KEY ?? null;
-  if (collectorUrl && !projectKey) {
-    throw new ConfigError('projectKey is required to report (the option, or PROJECT_KEY)');
+  if ('projectKey' in input) {
+    throw new ConfigError(
+      'projectKey is gone: a backend agent sends its service key (the agentKey or agentKeyFile option, or SELFHEAL_AGENT_KEY)',
+    );
+  }
+  const { key: agentKey, warning: keyWarning } = resolveAgentKey(
+    input,
+    env,
+    serviceName,
+    collectorUrl,
+  );
+  if (collectorUrl && !agentKey) {
+    throw new ConfigError(
+      `a service key is required to report (SELFHEAL_AGENT_KEY, SELFHEAL_AGENT_KEY_FILE or the agentKey option); make one with ${keyCommand(serviceName, collectorUrl)}`,
+    );
   }
   const checkInterval =
     input.checkInterval !== undefined
@@ -111,7 +127,8 @@ export function resolveSettings(
   return {
     serviceName,
     collectorUrl,
-    projectKey,
+    agentKey,
+    keyWarning,
     checkInterval,
     autoFix,
     hostname: input.hostname ?? osHostname(),

@@ -3,13 +3,15 @@ import { type Event, eventSchema } from '@selfheal/shared/protocol';
 import { bump, type Counters } from './counters.js';
 import { delay } from './delay.js';
 import { retryAfterMs, send } from './http-client.js';
+import { createRefusalLog } from './refusal-log.js';
 import type { Spool } from './spool.js';
 
 /** Where and how the agent reports. */
 export interface ReporterOptions {
   /** The collector's base URL; null keeps events in the buffer (nothing is sent). */
   collectorUrl: string | null;
-  projectKey: string | null;
+  /** The service key the collector knows this service by. */
+  agentKey: string | null;
   service: string;
   hostname: string;
   /** Longest an event waits before its batch is sent. */
@@ -52,6 +54,7 @@ export function createReporter(options: ReporterOptions): Reporter {
   let batchLimit: number = LIMITS.maxEventsPerReport;
   let timer: NodeJS.Timeout | undefined;
   let spoolDirty = false;
+  const refusals = createRefusalLog(options.onError);
 
   for (const event of options.spool?.load() ?? []) enqueue(event, false);
 
@@ -98,7 +101,7 @@ export function createReporter(options: ReporterOptions): Reporter {
       const answer = await send(`${options.collectorUrl}/api/report`, {
         method: 'POST',
         headers: {
-          authorization: `Bearer ${options.projectKey ?? ''}`,
+          authorization: `Bearer ${options.agentKey ?? ''}`,
           'content-type': 'application/json',
         },
         body,
@@ -112,6 +115,7 @@ export function createReporter(options: ReporterOptions): Reporter {
         backoffMs = 0;
         nextAttemptAt = 0;
         batchLimit = LIMITS.maxEventsPerReport;
+        refusals.clear();
         return true;
       }
       if (answer.status === 413 && batch.length > 1) {
@@ -125,9 +129,9 @@ export function createReporter(options: ReporterOptions): Reporter {
       // The collector refused the batch itself (bad key, bad shape): resending cannot help.
       take(batch.length);
       bump(counters.dropped, 'rejected', batch.length);
-      options.onError(
+      refusals.refused(
         'report',
-        new Error(`collector answered ${answer.status}: ${answer.body.slice(0, 300)}`),
+        `collector answered ${answer.status}: ${answer.body.slice(0, 300)}`,
       );
       return true;
     } catch {

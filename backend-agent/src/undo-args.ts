@@ -8,31 +8,6 @@ export interface CliUndo {
   command: string;
 }
 
-/** The `--undo` lines of the sidecar's --help text. */
-export const UNDO_USAGE = `  --undo STRATEGY="command"  undo an earlier run when the collector sends a rollback command;
-                            STRATEGY is scale_out or custom:NAME (the fix's name). It sees the
-                            fix's environment and SELFHEAL_ROLLBACK=1; others are refused`;
-
-/**
- * Takes the `--undo` flags out of `argv` (`--undo KEY=command` or `--undo=KEY=command`), so the
- * rest goes to `parseArgs` as before.
- */
-export function takeUndoArgs(argv: readonly string[]): { rest: string[]; undos: CliUndo[] } {
-  const rest: string[] = [];
-  const undos: CliUndo[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    if (arg !== '--undo' && !arg.startsWith('--undo=')) {
-      rest.push(arg);
-      continue;
-    }
-    const value = arg === '--undo' ? argv[++i] : arg.slice(7);
-    if (value === undefined) throw new ConfigError('--undo needs a value');
-    undos.push(parseUndo(value));
-  }
-  return { rest, undos };
-}
-
 /** `scale_out=command` or `custom:NAME=command`. */
 export function parseUndo(value: string): CliUndo {
   const eq = value.indexOf('=');

@@ -7,7 +7,7 @@ import { answer } from '../../collector/src/decide/fixtures.js';
 import { createOpenAiModel } from '../../collector/src/decide/openai.js';
 import { settle, testClock } from '../../collector/test/decide-helpers.js';
 import { type FakeOpenAi, startFakeOpenAi } from '../../collector/test/fake-openai.js';
-import { ADMIN, collectorPerSuite, KEY, STORES } from '../../collector/test/harness.js';
+import { ADMIN, collectorPerSuite, STORES, serviceKey } from '../../collector/test/harness.js';
 import { checkFingerprint } from '../src/events.js';
 import { freePort, packageDir } from './sidecar-process.js';
 import { adminGet, storedOutcome, waitFor } from './support.js';
@@ -85,7 +85,7 @@ describe.each(STORES)('commands from the collector, collector on $name', (store)
       PORT: String(port),
       SERVICE_NAME: name,
       COLLECTOR_URL: suite.base,
-      PROJECT_KEY: KEY,
+      SELFHEAL_AGENT_KEY: await serviceKey(suite.base, name),
       STATE_FILE: join(dir, 'state.json'),
     });
     await waitFor('the service', async () => (await fetch(`http://127.0.0.1:${port}/health`)).ok);

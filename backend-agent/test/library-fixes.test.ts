@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collectorPerSuite, KEY, STORES } from '../../collector/test/harness.js';
+import { collectorPerSuite, STORES, serviceKey } from '../../collector/test/harness.js';
 import {
   BackendAgent,
   type BackendAgentOptions,
@@ -33,10 +33,10 @@ describe.each(STORES)('fixes the library runs itself, collector on $name', (stor
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  const base = (service: string): BackendAgentOptions => ({
+  const base = async (service: string): Promise<BackendAgentOptions> => ({
     serviceName: service,
     collectorUrl: suite.base,
-    projectKey: KEY,
+    agentKey: await serviceKey(suite.base, service),
     checkInterval: 0.1,
     builtins: false,
     batchMs: 50,
@@ -52,7 +52,7 @@ describe.each(STORES)('fixes the library runs itself, collector on $name', (stor
     api.result = { status: 'fail', message: 'wedged' };
     const exits: number[] = [];
     const before = new BackendAgent({
-      ...base(service),
+      ...(await base(service)),
       checks: [api],
       fixes: { restart_service: { graceMs: 100, exitCode: 70 } },
       exit: (code) => exits.push(code),
@@ -65,7 +65,7 @@ describe.each(STORES)('fixes the library runs itself, collector on $name', (stor
     // The supervisor starts the service again; this time the check passes.
     const fresh = switchCheck('api', 'api_down');
     const after = new BackendAgent({
-      ...base(service),
+      ...(await base(service)),
       checks: [fresh],
       fixes: { restart_service: true },
       exit: (code) => exits.push(code),
@@ -108,7 +108,7 @@ describe.each(STORES)('fixes the library runs itself, collector on $name', (stor
     await new Promise<void>((r) => scaler.listen(0, '127.0.0.1', r));
     const url = `http://127.0.0.1:${(scaler.address() as AddressInfo).port}/scale`;
     const agent = new BackendAgent({
-      ...base(service),
+      ...(await base(service)),
       checks: [load],
       fixes: { scale_out: { url } },
     }).start();
@@ -145,7 +145,7 @@ describe.each(STORES)('fixes the library runs itself, collector on $name', (stor
       },
     });
     const agent = new BackendAgent({
-      ...base(service),
+      ...(await base(service)),
       failureThreshold: 1,
       checks: [memory],
       verifyTimeoutMs: 100,
@@ -169,7 +169,7 @@ describe.each(STORES)('fixes the library runs itself, collector on $name', (stor
     const service = `feed-${store.name}`;
     const marker = join(dir, `${service}.scaled`);
     const agent = new BackendAgent({
-      ...base(service),
+      ...(await base(service)),
       builtins: {
         memory: false,
         cpu: false,

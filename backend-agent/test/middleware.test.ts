@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { afterAll, describe, expect, it } from 'vitest';
-import { collectorPerSuite, KEY, STORES } from '../../collector/test/harness.js';
+import { collectorPerSuite, STORES, serviceKey } from '../../collector/test/harness.js';
 import { selfheal } from '../src/hono.js';
 import { withSelfheal } from '../src/http.js';
 import { BackendAgent } from '../src/index.js';
@@ -42,11 +42,11 @@ describe.each(STORES)('request middleware, collector on $name', (store) => {
     for (const server of servers) server.close();
   });
 
-  const agentFor = (service: string) => {
+  const agentFor = async (service: string) => {
     const agent = new BackendAgent({
       serviceName: service,
       collectorUrl: suite.base,
-      projectKey: KEY,
+      agentKey: await serviceKey(suite.base, service),
       checkInterval: 60,
       builtins: false,
       batchMs: 50,
@@ -63,7 +63,7 @@ describe.each(STORES)('request middleware, collector on $name', (store) => {
 
   it('Hono: counts requests, reports thrown errors and 5xx with route and status, answers 503 while draining', async () => {
     const service = `shop-hono-${store.name}`;
-    const agent = agentFor(service);
+    const agent = await agentFor(service);
     const app = new Hono();
     app.use(selfheal(agent));
     app.onError((_error, c) => c.text('Internal Server Error', 500));
@@ -112,7 +112,7 @@ describe.each(STORES)('request middleware, collector on $name', (store) => {
 
   it('plain node http: sync throws and rejections answer 500 and are reported with a normalised route', async () => {
     const service = `shop-http-${store.name}`;
-    const agent = agentFor(service);
+    const agent = await agentFor(service);
     const server = createServer(
       withSelfheal(agent, async (req, res) => {
         if (req.url?.startsWith('/sync/')) throw new RangeError('bad page size');

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collectorPerSuite, KEY, STORES } from '../../collector/test/harness.js';
+import { ADMIN, collectorPerSuite, STORES, serviceKey } from '../../collector/test/harness.js';
 import { BackendAgent, type Check, type CheckResult } from '../src/index.js';
 import { type OutageProxy, startProxy } from './proxy.js';
 import { issueDetail, waitFor } from './support.js';
@@ -32,10 +32,10 @@ describe.each(STORES)('collector outage, collector on $name', (store) => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const agentOptions = (service: string) => ({
+  const agentOptions = async (service: string) => ({
     serviceName: service,
     collectorUrl: proxy.base,
-    projectKey: KEY,
+    agentKey: await serviceKey(suite.base, service),
     checkInterval: 0.1,
     builtins: false as const,
     failureThreshold: 1,
@@ -49,7 +49,7 @@ describe.each(STORES)('collector outage, collector on $name', (store) => {
   it('keeps events through the outage and resends them with the same ids, nothing counted twice', async () => {
     const service = `billing-${store.name}`;
     const check = switchCheck();
-    const agent = new BackendAgent({ ...agentOptions(service), checks: [check] }).start();
+    const agent = new BackendAgent({ ...(await agentOptions(service)), checks: [check] }).start();
     try {
       // First the collector stores a batch but its answer is lost: the agent must resend it.
       proxy.mode = 'lose-answer';
@@ -70,7 +70,7 @@ describe.each(STORES)('collector outage, collector on $name', (store) => {
       expect(agent.counters.eventsDuplicate).toBeGreaterThanOrEqual(5);
 
       const issues = (await fetch(`${suite.base}/api/issues`, {
-        headers: { authorization: 'Bearer test-admin-token' },
+        headers: { authorization: `Bearer ${ADMIN}` },
       }).then((r) => r.json())) as {
         issues: Array<{ fingerprint: string; service: string; count: number; kind: string }>;
       };
@@ -88,7 +88,7 @@ describe.each(STORES)('collector outage, collector on $name', (store) => {
     const bufferFile = join(dir, `${service}.json`);
     proxy.mode = 'down';
     const first = new BackendAgent({
-      ...agentOptions(service),
+      ...(await agentOptions(service)),
       bufferFile,
       maxBufferedEvents: 10,
     }).start();
@@ -98,7 +98,7 @@ describe.each(STORES)('collector outage, collector on $name', (store) => {
     expect(first.counters.dropped.buffer_full).toBe(15);
 
     proxy.mode = 'pass';
-    const second = new BackendAgent({ ...agentOptions(service), bufferFile }).start();
+    const second = new BackendAgent({ ...(await agentOptions(service)), bufferFile }).start();
     try {
       await waitFor(
         'the spooled events to be sent',
@@ -106,7 +106,7 @@ describe.each(STORES)('collector outage, collector on $name', (store) => {
         40_000,
       );
       const issues = (await fetch(`${suite.base}/api/issues`, {
-        headers: { authorization: 'Bearer test-admin-token' },
+        headers: { authorization: `Bearer ${ADMIN}` },
       }).then((r) => r.json())) as {
         issues: Array<{ service: string; count: number }>;
       };

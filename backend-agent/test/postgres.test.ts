@@ -1,7 +1,7 @@
 import postgres from 'postgres';
 import { afterAll, describe, expect, it } from 'vitest';
 import { settle, testClock } from '../../collector/test/decide-helpers.js';
-import { adminGet, collectorPerSuite, KEY, STORES } from '../../collector/test/harness.js';
+import { adminGet, collectorPerSuite, STORES, serviceKey } from '../../collector/test/harness.js';
 import { BackendAgent } from '../src/index.js';
 import { postgresHelper } from '../src/postgres.js';
 import { issueDetail, storedOutcome, waitFor } from './support.js';
@@ -30,7 +30,7 @@ describe.skipIf(!DB_URL).each(STORES)(
       const agent = new BackendAgent({
         serviceName: `orders-${store.name}`,
         collectorUrl: suite.base,
-        projectKey: KEY,
+        agentKey: await serviceKey(suite.base, `orders-${store.name}`),
         checkInterval: 0.2,
         builtins: false,
         checks: [db.check],

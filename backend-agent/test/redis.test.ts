@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { settle, testClock } from '../../collector/test/decide-helpers.js';
-import { adminGet, collectorPerSuite, KEY, STORES } from '../../collector/test/harness.js';
+import { adminGet, collectorPerSuite, STORES, serviceKey } from '../../collector/test/harness.js';
 import { BackendAgent } from '../src/index.js';
 import { redisHelper } from '../src/redis.js';
 import { issueDetail, storedOutcome, waitFor } from './support.js';
@@ -27,7 +27,7 @@ describe.skipIf(!REDIS_URL).each(STORES)('Redis connection killed, collector on 
     const agent = new BackendAgent({
       serviceName: `cart-${store.name}`,
       collectorUrl: suite.base,
-      projectKey: KEY,
+      agentKey: await serviceKey(suite.base, `cart-${store.name}`),
       checkInterval: 0.2,
       builtins: false,
       checks: [cache.check],

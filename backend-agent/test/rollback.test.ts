@@ -1,35 +1,28 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { collectorPerSuite, STORES, serviceKey } from '../../collector/test/harness.js';
 import { BackendAgent, type FixContext } from '../src/index.js';
-import { type FakeCollector, serviceCommand, startFakeCollector } from './fake-collector.js';
-import { freePort, type Sidecar, startSidecar } from './sidecar-process.js';
-import { waitFor } from './support.js';
+import { answered, fixEventsOf, queueRollback, storedFixEvent } from './rollback-command.js';
+import { freePort, psArgs, type Sidecar, startSidecar } from './sidecar-process.js';
 
-const outcomeOf = (collector: FakeCollector, commandId: string) =>
-  waitFor(`the outcome of ${commandId}`, () =>
-    collector.events.find((e) => e.type === 'fix_outcome' && e.data?.commandId === commandId),
-  );
-const ackOf = (collector: FakeCollector, commandId: string) =>
-  waitFor(`the ack of ${commandId}`, () => collector.acks.find((a) => a.commandId === commandId));
-
-describe('rollback commands in the library', () => {
-  let collector: FakeCollector;
+describe.each(STORES)('rollback commands in the library, collector on $name', (store) => {
+  const suite = collectorPerSuite(store.create);
   let agent: BackendAgent;
   const undone: FixContext[] = [];
   let scaledOut = 0;
+  const service = `orders-${store.name}`;
   beforeAll(async () => {
-    collector = await startFakeCollector();
     agent = new BackendAgent({
-      serviceName: 'orders',
-      collectorUrl: collector.base,
-      projectKey: 'shp_test',
+      serviceName: service,
+      collectorUrl: suite.base,
+      agentKey: await serviceKey(suite.base, service),
       builtins: false,
       checks: [{ name: 'api', kind: 'api_down', run: () => ({ status: 'pass' }) }],
       batchMs: 20,
       pollWaitSeconds: 1,
-      stateFile: join(tmpdir(), `selfheal-rollback-${process.pid}.json`),
+      stateFile: join(tmpdir(), `selfheal-rollback-${process.pid}-${store.name}.json`),
       fixes: {
         scale_out: () => {
           scaledOut += 1;
@@ -46,30 +39,33 @@ describe('rollback commands in the library', () => {
   });
   afterAll(async () => {
     await agent?.stop(1_000);
-    await collector?.close();
   });
 
   it('runs the configured undo and reports it like a fix outcome, marked rollback', async () => {
-    const command = serviceCommand('orders', { rollback: true });
-    collector.queue(command);
-    expect(await ackOf(collector, command.id)).toMatchObject({ accepted: true });
-    const outcome = await outcomeOf(collector, command.id);
+    const command = await queueRollback(suite.collector, {
+      service,
+      strategy: 'scale_out',
+      params: { replicas: 2 },
+    });
+    expect(await answered(suite.collector, command.id)).toMatchObject({
+      status: 'acknowledged',
+    });
+    const outcome = await storedFixEvent(suite.collector, command.id, 'fix_outcome');
     expect(outcome.data).toMatchObject({
       strategy: 'scale_out',
       success: true,
       rollback: true,
       local: false,
-      decisionId: 'decision-1',
+      decisionId: command.decisionId,
       detail: 'scaled in by 2',
     });
     expect(undone).toHaveLength(1);
     expect(undone[0]).toMatchObject({ rollback: true, params: { replicas: 2 } });
     // The undo is not the fix: scale_out itself never ran.
     expect(scaledOut).toBe(0);
-    const attempt = collector.events.find(
-      (e) => e.type === 'fix_attempt' && e.data?.commandId === command.id,
-    );
-    expect(attempt?.data).toMatchObject({ rollback: true });
+    const attempt = await storedFixEvent(suite.collector, command.id, 'fix_attempt');
+    expect(attempt.data).toMatchObject({ rollback: true });
+    expect(outcome.service).toBe(service);
   });
 
   it.each([
@@ -77,36 +73,43 @@ describe('rollback commands in the library', () => {
     ['garbage_collection', {}, 'garbage_collection cannot be undone'],
     ['custom', { name: 'flush' }, 'no undo configured for custom fix "flush"'],
   ] as const)('refuses to roll back %s, saying why', async (strategy, params, reason) => {
-    const command = serviceCommand('orders', { strategy, params, rollback: true });
-    collector.queue(command);
-    expect(await ackOf(collector, command.id)).toMatchObject({ accepted: false, reason });
-    expect(collector.events.some((e) => e.data?.commandId === command.id)).toBe(false);
+    const command = await queueRollback(suite.collector, { service, strategy, params });
+    expect(await answered(suite.collector, command.id)).toMatchObject({
+      status: 'refused',
+      reason,
+    });
+    await agent.flush();
+    expect(await fixEventsOf(suite.collector, command.id)).toEqual([]);
   });
 });
 
-describe('rollback commands in the sidecar', () => {
-  let collector: FakeCollector;
+describe.each(STORES)('rollback commands in the sidecar, collector on $name', (store) => {
+  const suite = collectorPerSuite(store.create);
   let sidecar: Sidecar;
   let dir: string;
-  beforeAll(async () => {
-    collector = await startFakeCollector();
+  beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'selfheal-rollback-'));
   });
   afterAll(async () => {
     await sidecar?.stop();
-    await collector?.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
   it('runs --undo with the params in SELFHEAL_PARAMS, and refuses a rollback with no --undo', async () => {
+    const service = `billing-${store.name}`;
     const port = await freePort();
     const log = join(dir, 'undo.log');
+    const key = await serviceKey(suite.base, service);
+    const keyFile = join(dir, 'agent.key');
+    writeFileSync(keyFile, `${key}\n`, { mode: 0o600 });
     sidecar = startSidecar(
       [
         '--service',
-        'billing',
+        service,
         '--collector',
-        collector.base,
+        suite.base,
+        '--agent-key-file',
+        keyFile,
         '--check',
         `api:tcp=127.0.0.1:${port}`,
         '--interval',
@@ -118,30 +121,35 @@ describe('rollback commands in the sidecar', () => {
         '--undo',
         'scale_out=echo "in $SELFHEAL_ROLLBACK $SELFHEAL_PARAMS" >> "$UNDO_LOG"; echo scaled in',
       ],
-      { PROJECT_KEY: 'shp_test', UNDO_LOG: log },
+      { UNDO_LOG: log },
     );
-    const undo = serviceCommand('billing', { rollback: true, params: { replicas: 3 } });
-    collector.queue(undo);
-    expect(await ackOf(collector, undo.id)).toMatchObject({ accepted: true });
-    const outcome = await outcomeOf(collector, undo.id);
+    expect(psArgs(sidecar.proc.pid)).not.toContain(key);
+    const undo = await queueRollback(suite.collector, {
+      service,
+      strategy: 'scale_out',
+      params: { replicas: 3 },
+    });
+    expect(await answered(suite.collector, undo.id)).toMatchObject({ status: 'acknowledged' });
+    const outcome = await storedFixEvent(suite.collector, undo.id, 'fix_outcome');
     expect(outcome.data).toMatchObject({ strategy: 'scale_out', success: true, rollback: true });
     expect(outcome.data?.detail).toBe('scaled in');
     expect(readFileSync(log, 'utf8')).toBe('in 1 {"replicas":3}\n');
 
-    const custom = serviceCommand('billing', {
+    const custom = await queueRollback(suite.collector, {
+      service,
       strategy: 'custom',
       params: { name: 'warm' },
-      rollback: true,
     });
-    collector.queue(custom);
-    expect(await ackOf(collector, custom.id)).toMatchObject({
-      accepted: false,
+    expect(await answered(suite.collector, custom.id)).toMatchObject({
+      status: 'refused',
       reason: 'no undo configured for custom fix "warm"',
     });
     expect(readFileSync(log, 'utf8')).toBe('in 1 {"replicas":3}\n');
     expect(await sidecar.stop()).toBe(0);
   });
+});
 
+describe('sidecar --undo flags', () => {
   it('rejects an --undo for a strategy that cannot be undone (exit 2)', async () => {
     const bad = startSidecar([
       '--check',

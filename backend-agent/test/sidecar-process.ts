@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -43,6 +43,13 @@ export function startSidecar(args: string[], env: Record<string, string> = {}): 
       return code;
     },
   };
+}
+
+/** The command line `ps` shows everyone for `pid`. */
+export function psArgs(pid: number | undefined): string {
+  const args = execFileSync('ps', ['-ww', '-o', 'args=', '-p', String(pid)], { encoding: 'utf8' });
+  if (!args.includes('src/cli.ts')) throw new Error(`ps shows no sidecar at ${pid}: ${args}`);
+  return args;
 }
 
 /** A port nobody listens on right now. */

@@ -2,9 +2,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collectorPerSuite, KEY, STORES } from '../../collector/test/harness.js';
+import { collectorPerSuite, STORES, serviceKey } from '../../collector/test/harness.js';
 import { checkFingerprint } from '../src/events.js';
-import { freePort, packageDir, type Sidecar, startSidecar, starts } from './sidecar-process.js';
+import {
+  freePort,
+  packageDir,
+  psArgs,
+  type Sidecar,
+  startSidecar,
+  starts,
+} from './sidecar-process.js';
 import { issueDetail, storedOutcome, waitFor } from './support.js';
 
 const fixture = join(packageDir, 'test/fixtures/flaky-service.mjs');
@@ -24,6 +31,7 @@ describe.each(STORES)('sidecar supervising a real process, collector on $name', 
   async function launch(service: string, extra: string[], env: Record<string, string>) {
     const port = await freePort();
     const log = join(dir, `${service}.log`);
+    const key = await serviceKey(suite.base, service);
     const sidecar = startSidecar(
       [
         '--service',
@@ -40,9 +48,10 @@ describe.each(STORES)('sidecar supervising a real process, collector on $name', 
         '2000',
         ...extra,
       ],
-      { PROJECT_KEY: KEY, PORT: String(port), START_LOG: log, ...env },
+      { SELFHEAL_AGENT_KEY: key, PORT: String(port), START_LOG: log, ...env },
     );
     running.push(sidecar);
+    expect(psArgs(sidecar.proc.pid)).not.toContain(key);
     return { sidecar, port, log, fingerprint: checkFingerprint('api_down', service, 'api') };
   }
 
@@ -130,9 +139,10 @@ describe('sidecar command line', () => {
     for (const flag of [
       '--service',
       '--collector',
-      '--project-key',
+      '--agent-key-file',
       '--check',
       '--fix',
+      '--undo',
       '--spawn',
       '--interval',
       '--no-auto-fix',
@@ -162,6 +172,22 @@ describe('sidecar command line', () => {
       '--fix reload_page',
     ],
     [['--check', 'http=http://127.0.0.1:1/'], 'serviceName is required'],
+    [
+      ['--service', 'x', '--check', 'http=http://127.0.0.1:1/', '--project-key', 'shp_abc'],
+      "--project-key is not taken: a key on the command line is visible to anyone running ps. Give the service's key (shs_…) as SELFHEAL_AGENT_KEY in the environment or in a file with --agent-key-file PATH",
+    ],
+    [
+      ['--service', 'x', '--check', 'http=http://127.0.0.1:1/', '--agent-key=shs_abc'],
+      '--agent-key is not taken',
+    ],
+    [
+      ['--service', 'x', '--collector', 'http://127.0.0.1:1', '--check', 'tcp=127.0.0.1:1'],
+      'a service key is required to report (SELFHEAL_AGENT_KEY, SELFHEAL_AGENT_KEY_FILE or the agentKey option); make one with curl -X POST',
+    ],
+    [
+      ['--service', 'x', '--check', 'tcp=127.0.0.1:1', '--agent-key-file', '/nonexistent/key'],
+      '--agent-key-file: cannot read /nonexistent/key (ENOENT)',
+    ],
   ])('exits with 2 and says what is wrong for %j', async (args, message) => {
     const sidecar = startSidecar(args as string[]);
     expect(await sidecar.exited).toBe(2);

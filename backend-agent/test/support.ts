@@ -1,4 +1,4 @@
-import { adminGet } from '../../collector/test/harness.js';
+import { ADMIN, adminGet } from '../../collector/test/harness.js';
 
 /** Polls `probe` until it returns something truthy, or fails after `timeoutMs` with `what`. */
 export async function waitFor<T>(
@@ -41,7 +41,7 @@ export async function issueDetail(
   | undefined
 > {
   const res = await fetch(`${base}/api/issues/${fingerprint}`, {
-    headers: { authorization: 'Bearer test-admin-token' },
+    headers: { authorization: `Bearer ${ADMIN}` },
   });
   if (res.status === 404) return undefined;
   if (!res.ok) throw new Error(`issue ${fingerprint}: ${res.status}`);
