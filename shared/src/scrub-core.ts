@@ -154,18 +154,14 @@ export function copyScrubbed(
         value instanceof Error
           ? { ...value, name: value.name, message: value.message, stack: value.stack }
           : (value as Record<string, unknown>);
-      const result: Record<string, unknown> = {};
-      for (const name of Object.keys(source)) {
-        const copied = SENSITIVE_KEY.test(name) ? FILTERED : copyProperty(source, name, depth - 1);
-        // Plain assignment of a `__proto__` key would swap the copy's prototype instead.
-        Object.defineProperty(result, key(name), {
-          value: copied,
-          enumerable: true,
-          writable: true,
-          configurable: true,
-        });
-      }
-      return result;
+      // Each key becomes data, so a `__proto__` key cannot swap the copy's prototype; and unlike
+      // `defineProperty` key by key, the copy stays a fast object.
+      return Object.fromEntries(
+        Object.keys(source).map((name) => [
+          key(name),
+          SENSITIVE_KEY.test(name) ? FILTERED : copyProperty(source, name, depth - 1),
+        ]),
+      );
     } catch {
       // A revoked proxy or a throwing `ownKeys` trap must not take the agent down with it.
       return '[Unreadable]';
