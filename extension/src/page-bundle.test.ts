@@ -8,7 +8,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 /** The issue's budget for the whole standalone agent, gzipped at level 9. */
 const BUDGET = 12 * 1024;
 /**
- * What the agent may weigh until the budget is met (it is not: 14,794 B, see docs/BENCHMARKS.md,
+ * What the agent may weigh until the budget is met (it is not: 14,826 B, see docs/BENCHMARKS.md,
  * "Page agent"). It keeps the file from growing unnoticed; lower it with every cut, down to
  * `BUDGET`.
  */

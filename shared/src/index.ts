@@ -4,6 +4,7 @@ export * from './fingerprint.js';
 export * from './limits.js';
 export * from './page-command.js';
 export * from './scrub.js';
+export { scrubPageData, scrubPageText, scrubPageUrl } from './scrub-core.js';
 export * from './strategies.js';
 export * from './taxonomy.js';
 export * from './version.js';

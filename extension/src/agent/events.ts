@@ -3,9 +3,9 @@ import {
   type EventType,
   LIMITS,
   pageFaultFingerprint,
-  scrub,
-  scrubData,
-  scrubUrl,
+  scrubPageData,
+  scrubPageText,
+  scrubPageUrl,
 } from '@selfheal/shared';
 import type { AgentEvent } from './types.js';
 
@@ -49,9 +49,9 @@ export function toFaultEvent(input: FaultInput, id: string, timestamp: number): 
     severity,
     fingerprint: pageFaultFingerprint({ ...input, kind }),
   };
-  if (input.message) event.message = scrub(input.message.slice(0, MAX_MESSAGE));
-  if (input.stack) event.stack = scrub(input.stack.slice(0, MAX_STACK));
-  if (input.url) event.url = scrubUrl(input.url.slice(0, LIMITS.maxUrlLength));
-  if (input.data) event.data = scrubData(input.data) as Record<string, unknown>;
+  if (input.message) event.message = scrubPageText(input.message.slice(0, MAX_MESSAGE));
+  if (input.stack) event.stack = scrubPageText(input.stack.slice(0, MAX_STACK));
+  if (input.url) event.url = scrubPageUrl(input.url.slice(0, LIMITS.maxUrlLength));
+  if (input.data) event.data = scrubPageData(input.data) as Record<string, unknown>;
   return event;
 }
