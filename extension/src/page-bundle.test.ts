@@ -8,11 +8,12 @@ const here = dirname(fileURLToPath(import.meta.url));
 /** The issue's budget for the whole standalone agent, gzipped at level 9. */
 const BUDGET = 12 * 1024;
 /**
- * What the agent may weigh until the budget is met (it is not: 14,826 B, see docs/BENCHMARKS.md,
- * "Page agent"). It keeps the file from growing unnoticed; lower it with every cut, down to
+ * What the agent may weigh until the budget is met (it is not: 14,866 B, see docs/BENCHMARKS.md,
+ * "Page agent"; raised by 32 B when occurrences held back by the rate limit began to be
+ * counted). It keeps the file from growing unnoticed; lower it with every cut, down to
  * `BUDGET`.
  */
-const CEILING = 58 * 256;
+const CEILING = 14_880;
 
 /** Every bare import reachable from `entry` through relative imports (type-only ones included). */
 function packagesOf(entry: string): Set<string> {

@@ -9,6 +9,8 @@ export const LIMITS = {
   maxStackLength: 65_536,
   maxUrlLength: 4_096,
   maxNameLength: 256,
+  /** Most occurrences one event may stand for. */
+  maxEventCount: 1_000_000,
   /** Deepest nesting allowed inside an event's `data`. */
   maxDataDepth: 8,
   /** Most keys and array items in one `data` value, counted over the whole tree. */

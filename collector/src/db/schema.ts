@@ -94,6 +94,8 @@ export const events = pgTable(
     stack: text('stack'),
     url: text('url'),
     data: jsonb('data').$type<Record<string, unknown>>(),
+    /** Occurrences the event stands for (an agent merged its repeats). */
+    count: integer('count').notNull().default(1),
     agent: agentType(),
     service: text('service'),
     occurredAt: time('occurred_at').notNull(),

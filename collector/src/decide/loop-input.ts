@@ -36,10 +36,11 @@ export async function triggerOf(
   if (candidate.trigger) return candidate.trigger;
   if (candidate.severity === 'critical') return 'critical';
   if (candidate.degraded) return 'degraded';
-  // Count at most `threshold` recent occurrences: the index answers without a full count.
+  // Sum at most `threshold` recent events (each stands for one or more occurrences): the index
+  // answers without a full count.
   const recent = await db.execute(sql`
-    select count(*)::int as n from (
-      select 1 from ${events}
+    select coalesce(sum(c), 0)::int as n from (
+      select ${events.count} as c from ${events}
       where ${events.fingerprint} = ${candidate.fingerprint}
         and ${events.receivedAt} > ${new Date(now - persistent.windowMs).toISOString()}::timestamptz
         and ${events.projectId} = ${candidate.project}

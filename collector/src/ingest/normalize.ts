@@ -30,6 +30,8 @@ export interface IngestEvent {
   stack: string | null;
   url: string | null;
   data: Record<string, unknown> | null;
+  /** Occurrences it stands for (1 unless the agent merged repeats). */
+  count: number;
   occurredAt: Date;
   /** Whether the event is a fault that counts toward its issue. */
   grouped: boolean;
@@ -160,6 +162,7 @@ function toIngestEvent(event: Event): IngestEvent {
     stack,
     url,
     data,
+    count: event.count ?? 1,
     occurredAt: new Date(event.timestamp),
     grouped: isFaultEvent(event.type) && health !== true,
   };

@@ -28,6 +28,7 @@ const EVENT_ROWS = {
     'stack',
     'url',
     'data',
+    'count',
     'agent',
     'service',
     'occurredAt',
@@ -116,6 +117,7 @@ function toEventRow(
     stack: event.stack,
     url: event.url,
     data: event.data,
+    count: event.count,
     agent: report.agent,
     service: report.service,
     occurredAt: event.occurredAt.toISOString(),
@@ -188,7 +190,7 @@ export async function writeReports(
     ),
     acc as (
       select "reportId" as report_id, count(*)::int as accepted,
-        (count(*) filter (where grouped))::int as faults
+        coalesce(sum(count) filter (where grouped), 0)::int as faults
       from new group by "reportId"
     ),
     stored as (
@@ -203,7 +205,7 @@ export async function writeReports(
         url, count, seen_at)
       select distinct on (n."projectId", n.fingerprint) n."projectId", n.fingerprint, n.type,
         n.kind, n.severity, n.title, n.service, n."issueUrl",
-        count(*) over (partition by n."projectId", n.fingerprint), n."receivedAt"
+        sum(n.count) over (partition by n."projectId", n.fingerprint), n."receivedAt"
       from new n where n.grouped
       order by n."projectId", n.fingerprint, n.ord desc
     ),

@@ -193,8 +193,23 @@ describe('fault capture', () => {
     await a.flush();
     const errors = sent().filter((e) => e.type === 'error');
     expect(errors).toHaveLength(1);
-    expect(errors[0]?.data?.repeats).toBe(4);
+    expect(errors[0]?.count).toBe(5);
     expect(a.getStatus().errorHistory[0]?.count).toBe(5);
+  });
+
+  it('counts occurrences the rate limit held back on the next event of the fingerprint', async () => {
+    const a = start({ rateLimitPerFingerprint: 1, rateLimitWindowMs: 1_000, batchSize: 500 });
+    // One place throws, so every occurrence has one fingerprint.
+    const flood = async () => {
+      a.reportError(new Error('flood'));
+      await a.flush();
+    };
+    for (let i = 0; i < 3; i++) await flood();
+    await new Promise((r) => setTimeout(r, 1_100));
+    await flood();
+    const floods = sent().filter((e) => e.type === 'error');
+    expect(floods.map((e) => e.count ?? 1)).toEqual([1, 3]);
+    expect(a.getStatus().errorHistory[0]?.count).toBe(4);
   });
 
   it('never throws into the page when the transport fails, and keeps a bounded buffer', async () => {

@@ -1,4 +1,5 @@
 import { PROTOCOL_VERSION } from '@selfheal/shared';
+import { capSize } from './bounded.js';
 import { createRunCounter } from './budget.js';
 import type { AgentContext } from './context.js';
 import type { AgentEvent, AgentReport, Transport } from './types.js';
@@ -15,6 +16,8 @@ export interface Reporter {
 const MAX_BACKOFF_MS = 60_000;
 // Events are trimmed to about 20 KB each (events.ts), so a report stays under the 1 MiB body limit.
 const PER_REPORT = 40;
+/** Most fingerprints whose held-back occurrences are remembered. */
+const HELD_FINGERPRINTS = 200;
 
 /** A reporter that flushes on size and on time, and holds a bounded buffer while sends fail. */
 export function createReporter(
@@ -26,6 +29,8 @@ export function createReporter(
   const { book } = ctx;
   let queue: AgentEvent[] = [];
   const sentPerFingerprint = createRunCounter(ctx.now);
+  /** Occurrences the rate limit held back, per fingerprint, not sent yet. */
+  const held = new Map<string, number>();
   let timer: unknown;
   let inflight: Promise<void> | undefined;
   let failures = 0;
@@ -90,14 +95,20 @@ export function createReporter(
           (e) => e.fingerprint === event.fingerprint && e.type === event.type,
         );
         if (same) {
-          same.data = { ...same.data, repeats: Number(same.data?.repeats ?? 0) + 1 };
+          same.count = (same.count ?? 1) + 1;
           return;
         }
         const { rateLimitPerFingerprint, rateLimitWindowMs } = ctx.config();
-        if (!sentPerFingerprint(event.fingerprint, rateLimitPerFingerprint, rateLimitWindowMs)) {
+        const fingerprint = event.fingerprint;
+        // An occurrence held back by the rate limit still counts: it rides on the next one sent.
+        if (!sentPerFingerprint(fingerprint, rateLimitPerFingerprint, rateLimitWindowMs)) {
           book.metrics.eventsRateLimited += 1;
+          capSize(held.set(fingerprint, (held.get(fingerprint) ?? 0) + 1), HELD_FINGERPRINTS);
           return;
         }
+        const waiting = held.get(fingerprint);
+        if (waiting) event.count = 1 + waiting;
+        held.delete(fingerprint);
       }
       queue.push(event);
       trim();

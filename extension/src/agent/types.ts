@@ -55,6 +55,8 @@ export interface AgentEvent {
   kind?: ErrorKind;
   severity?: Severity;
   fingerprint?: string;
+  /** Occurrences it stands for: repeats merged before sending; absent means 1. */
+  count?: number;
   data?: Record<string, unknown>;
 }
 

@@ -17,6 +17,10 @@ export const epochMsSchema = z.number().finite().min(0).max(8.64e15);
 export const boundedString = (max: number) => z.string().max(max);
 
 const commonFields = {
+  count: z.number().int().min(1).max(LIMITS.maxEventCount).optional().meta({
+    description:
+      'How many occurrences the event stands for (an agent merges repeats of one fingerprint into one event); absent means 1. Issue counts, rates and triggers sum it.',
+  }),
   message: boundedString(LIMITS.maxMessageLength).optional(),
   stack: boundedString(LIMITS.maxStackLength).optional(),
   severity: severitySchema.optional(),
