@@ -204,9 +204,37 @@ describe.each(STORES)('command channel on $name', ({ name, create }) => {
       return list[0]?.status === 'failed' ? list[0] : undefined;
     });
     expect(decision.strategy).toBe('reconnect_database');
+    expect(decision.notes.at(-1)).toBe('ledger:h1 refused the command: auto-fix is off');
     const { knowledge } = await adminGet(suite.base, `/api/knowledge?pattern=${fault.fingerprint}`);
     expect(new Date(knowledge[0].blockedUntil).getTime()).toBeGreaterThan(
       clock.now() + 50 * 60_000,
     );
+  });
+
+  it("expires a command no agent took within its strategy's time, and says so on its decision", async () => {
+    const fault = healthFault('cache_down', `lonely-${name}`);
+    await sendBackend(suite.base, 'lonely', [fault]);
+    await settle(suite.collector);
+    const [dispatched] = (
+      await adminGet(suite.base, `/api/decisions?fingerprint=${fault.fingerprint}`)
+    ).decisions;
+    expect(dispatched).toMatchObject({ strategy: 'reconnect_cache', status: 'dispatched' });
+    // reconnect_cache commands wait five minutes (the catalog's COMMAND_TTL_MS).
+    clock.advance(4 * 60_000);
+    await settle(suite.collector);
+    const [waiting] = (
+      await adminGet(suite.base, `/api/decisions?fingerprint=${fault.fingerprint}`)
+    ).decisions;
+    expect(waiting.status).toBe('dispatched');
+    clock.advance(2 * 60_000);
+    await settle(suite.collector);
+    const [expired] = (
+      await adminGet(suite.base, `/api/decisions?fingerprint=${fault.fingerprint}`)
+    ).decisions;
+    expect(expired.status).toBe('expired');
+    expect(expired.notes.at(-1)).toBe(
+      'the command expired: no agent of lonely took it within 5 min',
+    );
+    expect((await poll(suite.base, 'lonely', 0)).body.commands).toEqual([]);
   });
 });

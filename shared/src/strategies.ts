@@ -14,6 +14,7 @@ import {
   type UndoRule,
 } from './strategy-rules.js';
 
+export * from './strategy-commands.js';
 export * from './strategy-descriptions.js';
 export * from './strategy-rules.js';
 

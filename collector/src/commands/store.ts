@@ -7,8 +7,6 @@ import { type CommandStatus, commands } from '../db/schema.js';
 /** A command row as stored. */
 export type CommandRow = typeof commands.$inferSelect;
 
-/** How long a command waits for an agent before it expires. */
-export const COMMAND_TTL_MS = 10 * 60_000;
 /** A delivered but unacknowledged command is delivered again after this long. */
 export const REDELIVER_AFTER_MS = 5_000;
 /** Most commands in one batch. */

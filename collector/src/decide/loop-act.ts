@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { STRATEGY_UNDO } from '@selfheal/shared';
+import { COMMAND_TTL_MS, STRATEGY_UNDO } from '@selfheal/shared';
 import type { DashboardUpdate } from '@selfheal/shared/protocol';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import type { CommandChannel } from '../commands/channel.js';
-import { COMMAND_TTL_MS, type CommandRow, insertCommand } from '../commands/store.js';
+import { type CommandRow, insertCommand } from '../commands/store.js';
 import type { DecisionConfig } from '../config.js';
 import type { Db } from '../db/database.js';
 import { llmUsage } from '../db/schema.js';
@@ -74,7 +74,7 @@ export async function dispatch(
     params: decision.params,
     rollback: options.rollback ?? false,
     issuedAt: new Date(now),
-    expiresAt: new Date(now + COMMAND_TTL_MS),
+    expiresAt: new Date(now + COMMAND_TTL_MS[decision.strategy]),
   });
   if (command.target === 'service' && command.service) {
     await ctx.channel.announce(tx, command.projectId, command.service);

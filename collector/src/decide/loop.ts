@@ -57,6 +57,15 @@ const INBOX_BATCH = 200;
 const isUrgentFault = (event: { grouped: boolean; severity: string; type: string }) =>
   event.grouped && (event.severity === 'critical' || event.type === 'health_check');
 
+/** Why a command lapsed, in words a person reads beside its decision. */
+function lapsedWhy(command: CommandRow): string {
+  const minutes = Math.round((command.expiresAt.getTime() - command.issuedAt.getTime()) / 60_000);
+  if (command.target === 'page') {
+    return `the command expired: no page reported the fault again within ${minutes} min`;
+  }
+  return `the command expired: no agent of ${command.service ?? 'the service'} took it within ${minutes} min`;
+}
+
 function toReported(row: InboxRow): ReportedOutcome {
   return {
     project: row.projectId,
@@ -259,9 +268,24 @@ export function createDecisionLoop(ctx: LoopContext, model?: ModelPort): Decisio
   async function sweep(): Promise<void> {
     const now = ctx.clock.now();
     const expired = await expireDecisions(ctx.db, now);
-    await expireCommands(ctx.db, now);
-    if (expired.length > 0) {
-      await ctx.db.transaction(async (tx) => publish(tx, expired.map(decisionUpdate)));
+    const lapsed = await expireCommands(ctx.db, now);
+    if (expired.length > 0 || lapsed.length > 0) {
+      await ctx.db.transaction(async (tx) => {
+        const updates = expired.map(decisionUpdate);
+        // A command an agent took has its outcome coming; one nobody took ends its decision.
+        for (const command of lapsed.filter((c) => c.acknowledgedAt === null)) {
+          const moved = await setDecisionStatus(
+            tx,
+            command.decisionId,
+            'expired',
+            now,
+            ['dispatched', 'approved'],
+            lapsedWhy(command),
+          );
+          if (moved) updates.push(decisionUpdate(moved));
+        }
+        await publish(tx, updates);
+      });
     }
     await settle();
     inboxWaiting = true;
@@ -330,7 +354,15 @@ export function createDecisionLoop(ctx: LoopContext, model?: ModelPort): Decisio
       if (!changed || row.status !== 'refused') return;
       const now = ctx.clock.now();
       await ctx.db.transaction(async (tx) => {
-        const decision = await setDecisionStatus(tx, row.decisionId, 'failed', now, ['dispatched']);
+        const why = `${row.agentId ?? 'the agent'} refused the command: ${row.reason ?? 'no reason given'}`;
+        const decision = await setDecisionStatus(
+          tx,
+          row.decisionId,
+          'failed',
+          now,
+          ['dispatched'],
+          why,
+        );
         const pattern = { project: row.projectId, fingerprint: row.fingerprint };
         await holdOff(tx, { ...pattern, kind: 'unknown', strategy: row.strategy }, now);
         if (decision) await publish(tx, [decisionUpdate(decision)]);

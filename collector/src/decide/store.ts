@@ -1,5 +1,5 @@
 import type { Decision } from '@selfheal/shared/protocol';
-import { and, desc, eq, inArray, lt } from 'drizzle-orm';
+import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm';
 import type { Db } from '../db/database.js';
 import { decisionClaims, decisions, OPEN_DECISION_STATUSES } from '../db/schema.js';
 
@@ -24,6 +24,7 @@ export function toDecision(row: DecisionRow): Decision {
     estimatedImpact: row.estimatedImpact,
     rollbackPlan: row.rollbackPlan,
     developerFix: row.developerFix,
+    notes: row.notes,
     autoApplied: row.autoApplied,
     status: row.status,
     createdAt: row.createdAt.toISOString(),
@@ -108,17 +109,27 @@ export async function insertDecision(
   return stored;
 }
 
-/** Moves a decision to `status` (only from one of `from`, when given); returns it when it moved. */
+/**
+ * Moves a decision to `status` (only from one of `from`, when given), adding `why` to its notes;
+ * returns it when it moved.
+ */
 export async function setDecisionStatus(
   tx: Db,
   id: string,
   status: Decision['status'],
   now: number,
   from?: Decision['status'][],
+  why?: string,
 ): Promise<DecisionRow | undefined> {
   const [row] = await tx
     .update(decisions)
-    .set({ status, updatedAt: new Date(now) })
+    .set({
+      status,
+      updatedAt: new Date(now),
+      ...(why
+        ? { notes: sql`${decisions.notes} || ${JSON.stringify([why.slice(0, 500)])}::jsonb` }
+        : {}),
+    })
     .where(and(eq(decisions.id, id), from ? inArray(decisions.status, from) : undefined))
     .returning();
   return row;

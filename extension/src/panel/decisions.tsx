@@ -53,7 +53,17 @@ export function Decisions(props: {
               ) : null}
             </div>
             <div class="reason">{d.reasoning}</div>
-            {d.developerFix ? <div class="detail">Developer fix: {d.developerFix}</div> : null}
+            {d.developerFix ? (
+              <div class="detail">
+                {d.source === 'llm' ? 'Suggested by the model (unverified): ' : 'Developer fix: '}
+                {d.developerFix}
+              </div>
+            ) : null}
+            {(d.status === 'failed' || d.status === 'expired') && d.notes.length > 0 ? (
+              <div class="detail" data-why>
+                Why: {d.notes.at(-1)}
+              </div>
+            ) : null}
           </li>
         ))}
       </ul>

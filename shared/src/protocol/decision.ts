@@ -48,7 +48,14 @@ export const decisionSchema = z
     reasoning: z.string(),
     estimatedImpact: z.string(),
     rollbackPlan: z.string(),
-    developerFix: z.string().nullable(),
+    developerFix: z.string().nullable().meta({
+      description:
+        'What a developer should change. From the model it is untrusted advice about untrusted text: show it as text.',
+    }),
+    notes: z.array(z.string()).meta({
+      description:
+        'How the decision was reached and what became of it: steps the engine skipped, a refusal by the agent with its reason, an expiry with why.',
+    }),
     autoApplied: z.boolean(),
     status: decisionStatusSchema,
     createdAt: isoTimeSchema,
