@@ -3,11 +3,13 @@ import {
   checkParams,
   isStrategyName,
   PAGE_STRATEGY_RULES,
+  PROMISE_SCOPE,
   RISK_LEVELS,
   riskRank,
   STRATEGIES,
   STRATEGY_DESCRIPTIONS,
   STRATEGY_NAMES,
+  STRATEGY_PROMISES,
   STRATEGY_RULES,
   STRATEGY_UNDO,
   strategyFits,
@@ -28,8 +30,9 @@ describe('the strategy catalog', () => {
 
   it('joins every rule with its prose, and describes every parameter', () => {
     for (const name of STRATEGY_NAMES) {
-      const { name: own, description, rollback, undo, params, ...rule } = STRATEGIES[name];
+      const { name: own, description, rollback, undo, promise, params, ...rule } = STRATEGIES[name];
       expect(undo).toBe(STRATEGY_UNDO[name]);
+      expect(promise).toBe(STRATEGY_PROMISES[name]);
       expect(own).toBe(name);
       const { params: _rules, ...machine } = STRATEGY_RULES[name];
       expect(rule).toEqual(machine);
@@ -59,6 +62,16 @@ describe('the strategy catalog', () => {
     for (const name of Object.keys(PAGE_STRATEGY_RULES)) {
       expect(STRATEGY_UNDO[name as keyof typeof STRATEGY_UNDO]).toBe('none');
     }
+  });
+
+  it('checks each fix where it ran: a service fix on its service, a page fix in its session', () => {
+    for (const name of STRATEGY_NAMES) {
+      const scope = PROMISE_SCOPE[STRATEGY_PROMISES[name]];
+      if (scope === 'service') expect(strategyFits(name, 'service'), name).toBe(true);
+      if (scope === 'session') expect(strategyFits(name, 'page'), name).toBe(true);
+    }
+    expect(STRATEGY_PROMISES.retry_request).toBe('request_answered');
+    expect(PROMISE_SCOPE.request_answered).toBe('none');
   });
 
   it('keeps apart exactly the rules of the strategies a page may run', () => {

@@ -1,7 +1,7 @@
 /**
  * The catalog of fix strategies: the one list that decisions, commands, the LLM's answer schema
  * and every agent read. Zod-free. It joins the rules (`strategy-rules.ts`, all the page agent
- * needs) with their prose (`strategy-descriptions.ts`).
+ * needs) with their prose (`strategy-descriptions.ts`) and their promises (`strategy-verdicts.ts`).
  */
 import { STRATEGY_DESCRIPTIONS } from './strategy-descriptions.js';
 import {
@@ -13,10 +13,12 @@ import {
   type StrategyRule,
   type UndoRule,
 } from './strategy-rules.js';
+import { STRATEGY_PROMISES, type VerdictPromise } from './strategy-verdicts.js';
 
 export * from './strategy-commands.js';
 export * from './strategy-descriptions.js';
 export * from './strategy-rules.js';
+export * from './strategy-verdicts.js';
 
 /** One parameter a strategy takes. */
 export interface ParamSpec extends ParamRule {
@@ -32,6 +34,8 @@ export interface Strategy extends Omit<StrategyRule, 'params'> {
   rollback: string | null;
   /** How an agent undoes it: never, or through the undo configured beside the fix. */
   undo: UndoRule;
+  /** What a run promises, and so what its verdict checks. */
+  promise: VerdictPromise;
 }
 
 function describe(name: StrategyName): Strategy {
@@ -48,6 +52,7 @@ function describe(name: StrategyName): Strategy {
     params,
     rollback: text.rollback,
     undo: STRATEGY_UNDO[name],
+    promise: STRATEGY_PROMISES[name],
   };
 }
 

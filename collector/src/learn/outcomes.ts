@@ -8,17 +8,10 @@ import {
   strategyFits,
 } from '@selfheal/shared';
 import type { AgentType } from '@selfheal/shared/protocol';
-import { and, eq, gt, inArray, lte, or, sql, sum } from 'drizzle-orm';
+import { and, eq, gt, inArray, lte, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/database.js';
-import {
-  commands,
-  decisions,
-  events,
-  issues,
-  type OutcomeStatus,
-  outcomes,
-  reports,
-} from '../db/schema.js';
+import { commands, decisions, events, issues, outcomes } from '../db/schema.js';
+import type { Verdict } from './judge.js';
 
 /** An outcome row as stored. */
 export type OutcomeRow = typeof outcomes.$inferSelect;
@@ -254,74 +247,6 @@ async function reportedBy(db: Db, o: ReportedOutcome, fingerprint: string): Prom
     )
     .limit(1);
   return row !== undefined;
-}
-
-/** What verification made of one outcome. */
-export interface Verdict {
-  status: Exclude<OutcomeStatus, 'verifying'>;
-  recurrences: number;
-  errorRateBefore: number | null;
-  errorRateAfter: number | null;
-}
-
-/** Fault events per minute in the project (and service) over `[from, to)`. */
-async function faultRate(
-  tx: Db,
-  outcome: OutcomeRow,
-  from: Date,
-  to: Date,
-  windowMs: number,
-): Promise<number> {
-  const [row] = await tx
-    .select({ faults: sum(reports.faultCount).mapWith(Number) })
-    .from(reports)
-    .where(
-      and(
-        eq(reports.projectId, outcome.projectId),
-        outcome.service ? eq(reports.service, outcome.service) : undefined,
-        gt(reports.receivedAt, from),
-        lte(reports.receivedAt, to),
-      ),
-    );
-  return ((row?.faults ?? 0) * 60_000) / Math.max(windowMs, 1);
-}
-
-/**
- * Judges an outcome once its window has passed: a success only when the agent reported one
- * and the fingerprint did not come back within the window; rolled back when the error rate
- * after the fix rose above the rate before it.
- */
-export async function judge(tx: Db, outcome: OutcomeRow, windowMs: number): Promise<Verdict> {
-  if (!outcome.reportedSuccess) {
-    return { status: 'failed', recurrences: 0, errorRateBefore: null, errorRateAfter: null };
-  }
-  const reportedAt = outcome.reportedAt;
-  const end = new Date(reportedAt.getTime() + windowMs);
-  const [recurred] = await tx
-    .select({ n: sql<number>`count(*)`.mapWith(Number) })
-    .from(events)
-    .where(
-      and(
-        eq(events.fingerprint, outcome.fingerprint),
-        gt(events.receivedAt, reportedAt),
-        lte(events.receivedAt, end),
-        eq(events.projectId, outcome.projectId),
-        inArray(events.type, [...FAULT_EVENT_TYPES]),
-        // A passing check under the same fingerprint is the fault staying away, not coming back.
-        sql`not (${events.type} = 'health_check' and coalesce(${events.data}->>'status', '') = 'pass')`,
-      ),
-    );
-  const before = await faultRate(
-    tx,
-    outcome,
-    new Date(reportedAt.getTime() - windowMs),
-    new Date(reportedAt.getTime() - 1),
-    windowMs,
-  );
-  const after = await faultRate(tx, outcome, reportedAt, end, windowMs);
-  const recurrences = recurred?.n ?? 0;
-  const status = after > before ? 'rolled_back' : recurrences > 0 ? 'failed' : 'succeeded';
-  return { status, recurrences, errorRateBefore: before, errorRateAfter: after };
 }
 
 /** Locks up to `limit` outcomes whose window has passed; other collectors skip them. */

@@ -9,8 +9,9 @@ import {
 } from '../decide/loop-act.js';
 import { setDecisionStatus } from '../decide/store.js';
 import { publish } from '../live/publish.js';
+import { judge } from './judge.js';
 import { learnOutcome } from './knowledge.js';
-import { decisionOf, judge, lockDueOutcomes, type OutcomeRow, settleOutcome } from './outcomes.js';
+import { decisionOf, lockDueOutcomes, type OutcomeRow, settleOutcome } from './outcomes.js';
 
 /** An outcome that verification settled. */
 export interface Settled {
