@@ -103,6 +103,14 @@ export function event(overrides: Record<string, unknown> = {}) {
 
 const serviceKeys = new Map<string, Promise<string>>();
 
+function parseOrNothing(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
 /** A service key of `service` on the collector at `base`, made once through the admin API. */
 export function serviceKey(base: string, service: string, project = 'default'): Promise<string> {
   const id = `${base} ${project} ${service}`;
@@ -125,8 +133,11 @@ export function serviceKey(base: string, service: string, project = 'default'): 
  * body names none), any other with the project key, unless `headers` say otherwise.
  */
 export async function report(base: string, body: unknown, headers: Record<string, string> = {}) {
-  const backend = typeof body === 'object' && body !== null && 'agent' in body;
-  const claim = backend ? (body as { agent?: unknown; service?: unknown }) : {};
+  const parsed = typeof body === 'string' ? parseOrNothing(body) : body;
+  const claim =
+    typeof parsed === 'object' && parsed !== null
+      ? (parsed as { agent?: unknown; service?: unknown })
+      : {};
   const key =
     headers.authorization !== undefined || claim.agent !== 'backend'
       ? KEY

@@ -3,7 +3,7 @@
  * that ran it, or the page session) and applies the verdict rule (`verdict.ts`).
  */
 import { FAULT_EVENT_TYPES, PROMISE_SCOPE, STRATEGY_PROMISES } from '@selfheal/shared';
-import { and, count, eq, gt, gte, inArray, lte, type SQL, sql } from 'drizzle-orm';
+import { and, eq, gt, gte, inArray, lte, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../db/database.js';
 import { events, reports } from '../db/schema.js';
 import type { OutcomeRow } from './outcomes.js';
@@ -89,7 +89,11 @@ async function faultsByFingerprint(
     isFault(),
   );
   const base = tx
-    .select({ fingerprint: events.fingerprint, n: count().mapWith(Number) })
+    // An event may stand for several occurrences (`count`): occurrences are what is judged.
+    .select({
+      fingerprint: events.fingerprint,
+      n: sql<number>`coalesce(sum(${events.count}), 0)`.mapWith(Number),
+    })
     .from(events);
   const rows =
     target && 'session' in target
