@@ -15,8 +15,8 @@ import { answer } from '../src/decide/fixtures.js';
  * table for BENCHMARKS.md.
  */
 
-const KEY = 'bench-project-key-0001';
-const ADMIN = 'bench-admin-token-0001';
+const KEY = 'shp_bench-project-key-0001';
+const ADMIN = 'sha_bench-admin-token-0001';
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
 const MODEL_DELAY_MS = 500;
@@ -136,6 +136,8 @@ async function scenario(
     DATABASE_URL: url.toString(),
     ADMIN_TOKEN: ADMIN,
     PROJECT_KEY: KEY,
+    // Capacity is what is measured: the per-project rate limit (on by default) would answer 429.
+    INGEST_RATE_LIMIT: '0',
     LLM_MAX_CALLS_PER_HOUR: '1000000',
     ...(model ? { OPENAI_API_KEY: 'sk-bench', OPENAI_BASE_URL: model.url } : {}),
   });
