@@ -76,8 +76,11 @@ export function createRecommendations(db: Db, clock: Clock): Recommendations {
       return found;
     },
     added(row) {
+      // A fingerprint has one open decision at a time: a new command replaces those of earlier,
+      // finished decisions that the last reload may still hold.
       const key = keyOf(row.projectId, row.fingerprint);
-      open.set(key, [...(open.get(key) ?? []), row]);
+      const same = (open.get(key) ?? []).filter((other) => other.decisionId === row.decisionId);
+      open.set(key, [...same, row]);
     },
     async close() {
       closed = true;

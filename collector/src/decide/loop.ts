@@ -175,9 +175,10 @@ export function createDecisionLoop(ctx: LoopContext, model?: ModelPort): Decisio
 
   /**
    * Takes what ingest stored for the loop: outcomes are recorded to be verified in the same
-   * transaction that deletes them from the inbox; urgent faults join the candidates.
+   * transaction that deletes them from the inbox; urgent faults join the candidates. True when
+   * it recorded an outcome.
    */
-  async function drainInbox(): Promise<void> {
+  async function drainInbox(): Promise<boolean> {
     let recorded = false;
     // Issue figures are folded in the background: an outcome's kind is read from them.
     await ctx.settle();
@@ -199,15 +200,15 @@ export function createDecisionLoop(ctx: LoopContext, model?: ModelPort): Decisio
       for (const candidate of urgent) enqueue(candidate, false);
       if (taken < INBOX_BATCH) break;
     }
-    // A reported failure is due at once.
-    if (recorded) await settle();
+    return recorded;
   }
 
   async function drainQueue(): Promise<void> {
     while (!closed && (inboxWaiting || candidates.size > 0)) {
+      let recorded = false;
       if (inboxWaiting) {
         inboxWaiting = false;
-        await drainInbox();
+        recorded = await drainInbox();
       }
       const waiting = [...candidates.values()].filter(
         (c) => !busy.has(keyOf(c.project, c.fingerprint)),
@@ -232,6 +233,10 @@ export function createDecisionLoop(ctx: LoopContext, model?: ModelPort): Decisio
           }),
         );
       }
+      // Verified after the faults stored with them were looked at, so a fault seen while its
+      // decision was open is not decided again once that decision is settled. A reported
+      // failure is due at once.
+      if (recorded) await settle();
     }
   }
 
