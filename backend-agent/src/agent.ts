@@ -20,7 +20,7 @@ import { type AgentSettings, ConfigError, resolveSettings } from './config.js';
 import { bump, type Counters, createCounters } from './counters.js';
 import { delay } from './delay.js';
 import { errorEvent } from './events.js';
-import { DEFAULT_PLAYBOOK, type Fix, hookFix } from './fix.js';
+import { type Fix, hookFix, localPlan } from './fix.js';
 import { gcFix } from './fixes/gc.js';
 import { selfRestartFix } from './fixes/restart.js';
 import { scaleOutFix } from './fixes/scale-out.js';
@@ -344,7 +344,7 @@ export class BackendAgent {
   private autonomy(state: CheckState): void {
     if (!this.settings.autoFix || !this.running || this.healing.has(state.fingerprint)) return;
     const kind = state.check.kind;
-    const plan = this.options.playbook?.[kind] ?? DEFAULT_PLAYBOOK[kind] ?? [];
+    const plan = localPlan(kind, this.options.playbook);
     this.healing.add(state.fingerprint);
     void (async () => {
       for (const entry of plan) {
