@@ -1,9 +1,9 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { StrategyName } from '@selfheal/shared';
+import { RESTART_BACKOFF, type StrategyName } from '@selfheal/shared';
 import type { Command, Event } from '@selfheal/shared/protocol';
 import type { AgentStatus, BackendAgentOptions, FixOptions } from './agent-options.js';
-import { type Budgets, createBudgets, RESTART_BACKOFF } from './budget.js';
+import { type Budgets, createBudgets } from './budget.js';
 import { type Check, errorText } from './check.js';
 import { cpuCheck } from './checks/cpu.js';
 import { errorRateCheck } from './checks/error-rate.js';
