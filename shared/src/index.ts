@@ -3,6 +3,7 @@ export * from './classify.js';
 export * from './fingerprint.js';
 export * from './limits.js';
 export * from './page-command.js';
+export * from './retryable.js';
 export * from './scrub.js';
 export * from './strategies.js';
 export * from './taxonomy.js';
