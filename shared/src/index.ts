@@ -1,5 +1,6 @@
 export * from './bridge.js';
 export * from './classify.js';
+export * from './decision-status.js';
 export * from './fingerprint.js';
 export * from './limits.js';
 export * from './page-command.js';

@@ -114,7 +114,7 @@ export async function setDecisionStatus(
   id: string,
   status: Decision['status'],
   now: number,
-  from?: Decision['status'][],
+  from?: readonly Decision['status'][],
 ): Promise<DecisionRow | undefined> {
   const [row] = await tx
     .update(decisions)
