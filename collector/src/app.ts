@@ -41,7 +41,7 @@ export interface AppDeps {
   bodyTimeoutMs: number;
   limiter: RateLimiter;
   /** Brings issue and agent figures up to date before they are read. */
-  settle(): Promise<void>;
+  foldPending(): Promise<void>;
   /** Live updates; without a hub `/ws/dashboard` is not mounted. */
   hub?: LiveHub;
   /** The decision loop, for approve and reject. */
@@ -113,7 +113,7 @@ export function createApp(deps: AppDeps): OpenAPIHono {
     db: deps.database.db,
     adminTokenHash: deps.adminTokenHash,
     startedAt: deps.startedAt,
-    settle: deps.settle,
+    foldPending: deps.foldPending,
   });
   mountHealth(app, { ...deps });
   mountCommands(app, { ...deps, db: deps.database.db, onAck: deps.loop.onAck });

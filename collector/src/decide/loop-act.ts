@@ -44,7 +44,7 @@ export interface LoopContext {
   /** This collector's id, for claims. */
   instance: string;
   /** Folds pending issue figures into their rows, so the loop reads the issues it is handed. */
-  settle(): Promise<void>;
+  foldPending(): Promise<void>;
   /** Called after a page command is stored, so the report route hands it out at once. */
   onPageCommand(row: CommandRow): void;
 }

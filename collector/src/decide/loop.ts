@@ -133,7 +133,7 @@ export function createDecisionLoop(ctx: LoopContext, model?: ModelPort): Decisio
   async function drainQueue(): Promise<void> {
     while (!closed && (outcomes.length > 0 || candidates.size > 0)) {
       if (outcomes.length > 0) {
-        await ctx.settle();
+        await ctx.foldPending();
         const taken = outcomes.splice(0, outcomes.length);
         const { refused } = await recordOutcomes(ctx.db, taken, ctx.config.verifyWindowMs);
         for (const reason of refused) {
@@ -145,7 +145,7 @@ export function createDecisionLoop(ctx: LoopContext, model?: ModelPort): Decisio
         (c) => !busy.has(keyOf(c.project, c.fingerprint)),
       );
       candidates.clear();
-      const batch = await screen(ctx.db, waiting, ctx.config.persistentThreshold, ctx.settle);
+      const batch = await screen(ctx.db, waiting, ctx.config.persistentThreshold, ctx.foldPending);
       for (let i = 0; i < batch.length; i += CONCURRENCY) {
         await Promise.all(
           batch.slice(i, i + CONCURRENCY).map(async (candidate) => {
