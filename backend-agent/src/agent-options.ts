@@ -1,5 +1,5 @@
-import type { ErrorKind, StrategyName } from '@selfheal/shared';
-import type { Backoff, BudgetOverrides } from './budget.js';
+import type { Backoff, ErrorKind, StrategyName } from '@selfheal/shared';
+import type { BudgetOverrides } from './budget.js';
 import type { Check } from './check.js';
 import type { CpuCheckOptions } from './checks/cpu.js';
 import type { ErrorRateCheckOptions } from './checks/error-rate.js';

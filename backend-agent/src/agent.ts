@@ -1,9 +1,9 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { StrategyName } from '@selfheal/shared';
+import { RESTART_BACKOFF, type StrategyName } from '@selfheal/shared';
 import type { Command, Event } from '@selfheal/shared/protocol';
 import type { AgentStatus, BackendAgentOptions, FixOptions } from './agent-options.js';
-import { type Budgets, createBudgets, RESTART_BACKOFF } from './budget.js';
+import { type Budgets, createBudgets } from './budget.js';
 import { type Check, errorText } from './check.js';
 import { cpuCheck } from './checks/cpu.js';
 import { errorRateCheck } from './checks/error-rate.js';
@@ -20,7 +20,7 @@ import { type AgentSettings, ConfigError, resolveSettings } from './config.js';
 import { bump, type Counters, createCounters } from './counters.js';
 import { delay } from './delay.js';
 import { errorEvent } from './events.js';
-import { DEFAULT_PLAYBOOK, type Fix, hookFix } from './fix.js';
+import { type Fix, hookFix, localPlan } from './fix.js';
 import { gcFix } from './fixes/gc.js';
 import { selfRestartFix } from './fixes/restart.js';
 import { scaleOutFix } from './fixes/scale-out.js';
@@ -349,7 +349,7 @@ export class BackendAgent {
   private autonomy(state: CheckState): void {
     if (!this.settings.autoFix || !this.running || this.healing.has(state.fingerprint)) return;
     const kind = state.check.kind;
-    const plan = this.options.playbook?.[kind] ?? DEFAULT_PLAYBOOK[kind] ?? [];
+    const plan = localPlan(kind, this.options.playbook);
     this.healing.add(state.fingerprint);
     void (async () => {
       for (const entry of plan) {

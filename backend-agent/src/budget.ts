@@ -1,13 +1,10 @@
-import { type Budget, STRATEGIES, type StrategyName } from '@selfheal/shared';
-
-/** How restarts back off: the first at once, then `initialMs` doubling up to `maxMs`. */
-export interface Backoff {
-  initialMs: number;
-  maxMs: number;
-}
-
-/** The default restart backoff: 10 s doubling to 5 min. */
-export const RESTART_BACKOFF: Backoff = { initialMs: 10_000, maxMs: 300_000 };
+import {
+  type Backoff,
+  type Budget,
+  RESTART_BACKOFF,
+  STRATEGIES,
+  type StrategyName,
+} from '@selfheal/shared';
 
 /** Per-strategy overrides of the catalog's budget and cooldown. */
 export type BudgetOverrides = Partial<

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
+import { RESTART_BACKOFF } from '@selfheal/shared';
 import { BackendAgent } from './agent.js';
 import { readKeyFile } from './agent-key.js';
 import type { FixOptions } from './agent-options.js';
-import { RESTART_BACKOFF } from './budget.js';
 import type { Check } from './check.js';
 import { httpCheck } from './checks/http.js';
 import { tcpCheck } from './checks/tcp.js';

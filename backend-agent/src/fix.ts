@@ -1,4 +1,4 @@
-import type { ErrorKind, StrategyName } from '@selfheal/shared';
+import { type ErrorKind, FIX_PLAYBOOK, type StrategyName, strategyFits } from '@selfheal/shared';
 
 /** What a fix is told when it runs. */
 export interface FixContext {
@@ -55,12 +55,20 @@ export function hookFix(strategy: StrategyName, hook: FixHook, name?: string): F
   };
 }
 
-/** The fixes a check's failure may try, in order, by kind (a check or the options may override). */
-export const DEFAULT_PLAYBOOK: Readonly<Partial<Record<ErrorKind, readonly StrategyName[]>>> = {
-  db_down: ['reconnect_database', 'restart_service'],
-  cache_down: ['reconnect_cache', 'restart_service'],
-  high_memory: ['garbage_collection', 'restart_service'],
-  api_down: ['restart_service'],
-  high_cpu: ['scale_out'],
-  event_loop_lag: ['scale_out'],
-};
+/**
+ * What a failing check of `kind` tries on its own, in order: the options' playbook for the kind,
+ * else the catalog's `FIX_PLAYBOOK` (which the collector's rules read too) without the steps an
+ * agent cannot take (a page's, a person's, recording only). A strategy the agent has not been
+ * given is skipped when it comes up.
+ */
+export function localPlan(
+  kind: ErrorKind,
+  playbook?: Partial<Record<ErrorKind, ReadonlyArray<StrategyName | `custom:${string}`>>>,
+): ReadonlyArray<StrategyName | `custom:${string}`> {
+  return (
+    playbook?.[kind] ??
+    FIX_PLAYBOOK[kind].filter(
+      (strategy) => strategy !== 'report_only' && strategyFits(strategy, 'service'),
+    )
+  );
+}

@@ -1,4 +1,4 @@
-import { LIMITS, PROTOCOL_VERSION } from '@selfheal/shared';
+import { isRetryableStatus, LIMITS, PROTOCOL_VERSION } from '@selfheal/shared';
 import { type Event, eventSchema } from '@selfheal/shared/protocol';
 import { bump, type Counters } from './counters.js';
 import { delay } from './delay.js';
@@ -122,7 +122,7 @@ export function createReporter(options: ReporterOptions): Reporter {
         batchLimit = Math.max(1, Math.floor(batch.length / 2));
         return true;
       }
-      if (answer.status === 408 || answer.status === 429 || answer.status >= 500) {
+      if (isRetryableStatus(answer.status)) {
         failed(retryAfterMs(answer.headers['retry-after']));
         return false;
       }

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import type { Backoff } from './budget.js';
+import type { Backoff } from '@selfheal/shared';
 import { delay } from './delay.js';
 
 /** What the supervisor tells the sidecar. */

@@ -7,11 +7,12 @@ import type { CommandChannel } from './commands/channel.js';
 import type { Recommendations } from './commands/recommend.js';
 import type { Database } from './db/database.js';
 import type { DecisionLoop } from './decide/loop.js';
-import { fromZodError, isStoreUnreachable, ProblemError, storeUnavailable } from './errors.js';
+import { isStoreUnreachable, ProblemError, storeUnavailable } from './errors.js';
 import type { GroupCommit } from './ingest/group-commit.js';
 import type { RateLimiter } from './ingest/rate-limit.js';
 import type { LiveHub } from './live/hub.js';
 import type { Metrics } from './metrics.js';
+import { validationHook } from './protocol-check.js';
 import type { BodyBudget } from './routes/body-budget.js';
 import { mountCommands } from './routes/commands.js';
 import { mountDecisions } from './routes/decisions.js';
@@ -40,7 +41,7 @@ export interface AppDeps {
   bodyTimeoutMs: number;
   limiter: RateLimiter;
   /** Brings issue and agent figures up to date before they are read. */
-  settle(): Promise<void>;
+  foldPending(): Promise<void>;
   /** Live updates; without a hub `/ws/dashboard` is not mounted. */
   hub?: LiveHub;
   /** The decision loop, for approve and reject. */
@@ -69,11 +70,7 @@ function problem(c: Context, error: ProblemError) {
 /** Builds the collector's HTTP app. */
 export function createApp(deps: AppDeps): OpenAPIHono {
   // Every route validates its query and path through its definition; a failure is a 400 naming the field.
-  const app = new OpenAPIHono({
-    defaultHook: (result) => {
-      if (!result.success) throw fromZodError(result.error, `${result.target}.`);
-    },
-  });
+  const app = new OpenAPIHono({ defaultHook: validationHook });
 
   app.onError((error, c) => {
     if (error instanceof ProblemError) return problem(c, error);
@@ -84,7 +81,10 @@ export function createApp(deps: AppDeps): OpenAPIHono {
         new ProblemError({ status: error.status, title: 'Request refused', detail }),
       );
     }
-    if (isStoreUnreachable(error)) return problem(c, storeUnavailable(error));
+    if (isStoreUnreachable(error)) {
+      deps.logger.warn({ err: error, path: c.req.path }, 'the store is not answering');
+      return problem(c, storeUnavailable(error));
+    }
     deps.logger.error({ err: error, path: c.req.path }, 'unexpected error');
     deps.metrics.inc('selfheal_internal_errors_total', { path: c.req.routePath });
     return problem(
@@ -113,7 +113,7 @@ export function createApp(deps: AppDeps): OpenAPIHono {
     db: deps.database.db,
     adminTokenHash: deps.adminTokenHash,
     startedAt: deps.startedAt,
-    settle: deps.settle,
+    foldPending: deps.foldPending,
   });
   mountHealth(app, { ...deps });
   mountCommands(app, { ...deps, db: deps.database.db, onAck: deps.loop.onAck });

@@ -116,7 +116,7 @@ export async function createCollector(
     metrics,
     logger,
     instance,
-    settle: () => aggregator.settle(),
+    foldPending: () => aggregator.foldPending(),
     ...deps,
   });
   const { decisions } = acting;
@@ -138,7 +138,7 @@ export async function createCollector(
     }),
     bodyTimeoutMs: config.bodyTimeoutMs,
     limiter: createRateLimiter(config.rateLimitPerSecond, config.rateLimitBurst),
-    settle: () => aggregator.settle(),
+    foldPending: () => aggregator.foldPending(),
     hub,
   });
   // Figures a stopped collector left pending are folded now.
@@ -192,7 +192,7 @@ export async function createCollector(
       wss?.close();
       await ingest.drain();
       await decisions.close();
-      await aggregator.settle().catch(() => {});
+      await aggregator.foldPending().catch(() => {});
       await aggregator.close();
       await db.close();
     },

@@ -105,6 +105,13 @@ export const defaultConfig = {
 } as const satisfies Partial<CollectorConfig>;
 
 const count = (fallback: number, min = 1) => z.coerce.number().int().min(min).default(fallback);
+/** A duration given in seconds, whose default is the config's in milliseconds. */
+const seconds = (fallbackMs: number, min: number) =>
+  z.coerce
+    .number()
+    .min(min)
+    .default(fallbackMs / 1000);
+const d = defaultDecisionConfig;
 
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(defaultConfig.port),
@@ -130,18 +137,18 @@ const envSchema = z.object({
   INGEST_RATE_BURST: count(defaultConfig.rateLimitBurst),
   MAX_NEW_ISSUES_PER_MINUTE: count(defaultConfig.maxNewIssuesPerMinute, 0),
   AGGREGATE_DELAY_MS: count(defaultConfig.aggregateDelayMs, 0),
-  AUTO_APPLY_THRESHOLD: z.coerce.number().min(0).max(1).default(0.8),
-  AUTO_APPLY_MAX_RISK: z.enum(RISK_LEVELS).default('moderate'),
-  DRY_RUN: z.enum(['true', 'false', '1', '0']).default('false'),
-  VERIFY_WINDOW: z.coerce.number().min(0).default(60),
-  LLM_MAX_CALLS_PER_HOUR: count(60, 0),
-  LLM_MAX_CALLS_PER_MINUTE: count(defaultDecisionConfig.llmMaxCallsPerMinute, 0),
-  MAX_NEW_DECISIONS_PER_MINUTE: count(defaultDecisionConfig.maxNewDecisionsPerMinute, 0),
-  ESCALATION_BATCH_WINDOW: z.coerce.number().min(0).default(60),
+  AUTO_APPLY_THRESHOLD: z.coerce.number().min(0).max(1).default(d.autoApplyThreshold),
+  AUTO_APPLY_MAX_RISK: z.enum(RISK_LEVELS).default(d.autoApplyMaxRisk),
+  DRY_RUN: z.enum(['true', 'false', '1', '0']).default(d.dryRun ? 'true' : 'false'),
+  VERIFY_WINDOW: seconds(d.verifyWindowMs, 0),
+  LLM_MAX_CALLS_PER_HOUR: count(d.llmMaxCallsPerHour, 0),
+  LLM_MAX_CALLS_PER_MINUTE: count(d.llmMaxCallsPerMinute, 0),
+  MAX_NEW_DECISIONS_PER_MINUTE: count(d.maxNewDecisionsPerMinute, 0),
+  ESCALATION_BATCH_WINDOW: seconds(d.escalationBatchMs, 0),
   ESCALATION_WEBHOOK_URL: z.url().optional(),
-  PERSISTENT_THRESHOLD: count(5),
-  PERSISTENT_WINDOW: z.coerce.number().min(1).default(300),
-  DECISION_TTL: z.coerce.number().min(1).default(1800),
+  PERSISTENT_THRESHOLD: count(d.persistentThreshold),
+  PERSISTENT_WINDOW: seconds(d.persistentWindowMs, 1),
+  DECISION_TTL: seconds(d.decisionTtlMs, 1),
   RETENTION_DAYS: count(defaultConfig.retentionDays),
 });
 

@@ -1,8 +1,10 @@
 export * from './bridge.js';
 export * from './classify.js';
+export * from './decision-status.js';
 export * from './fingerprint.js';
 export * from './limits.js';
 export * from './page-command.js';
+export * from './retryable.js';
 export * from './scrub.js';
 export { scrubPageData, scrubPageText, scrubPageUrl } from './scrub-core.js';
 export * from './strategies.js';

@@ -1,7 +1,8 @@
 /**
  * The catalog of fix strategies: the one list that decisions, commands, the LLM's answer schema
  * and every agent read. Zod-free. It joins the rules (`strategy-rules.ts`, all the page agent
- * needs) with their prose (`strategy-descriptions.ts`) and their promises (`strategy-verdicts.ts`).
+ * needs) with their prose (`strategy-descriptions.ts`) and their promises (`strategy-verdicts.ts`),
+ * and carries which fix for which kind (`strategy-playbook.ts`).
  */
 import { STRATEGY_DESCRIPTIONS } from './strategy-descriptions.js';
 import {
@@ -17,6 +18,7 @@ import { STRATEGY_PROMISES, type VerdictPromise } from './strategy-verdicts.js';
 
 export * from './strategy-commands.js';
 export * from './strategy-descriptions.js';
+export * from './strategy-playbook.js';
 export * from './strategy-rules.js';
 export * from './strategy-verdicts.js';
 

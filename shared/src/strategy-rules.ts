@@ -49,6 +49,12 @@ export interface Budget {
   windowMs: number;
 }
 
+/** How a strategy backs off: the first run at once, then `initialMs` doubling up to `maxMs`. */
+export interface Backoff {
+  initialMs: number;
+  maxMs: number;
+}
+
 /** What the catalog says a strategy may do, when and how often. */
 export interface StrategyRule {
   /** Who may carry it out; a decision for any other target is discarded. */
@@ -104,6 +110,13 @@ export const PAGE_STRATEGY_RULES = {
 } as const satisfies Readonly<Record<string, PageStrategyRule>>;
 /** A strategy a page agent may run. */
 export type PageStrategyName = keyof typeof PAGE_STRATEGY_RULES;
+
+/**
+ * How restart_service backs off: 10 s doubling to 5 min. An agent waits this after each restart
+ * it makes (across fingerprints, remembered across the restarts); the collector holds the
+ * strategy off this long after each restart that failed for a fingerprint.
+ */
+export const RESTART_BACKOFF: Backoff = { initialMs: 10_000, maxMs: 5 * MINUTE };
 
 const OTHER_RULES: Readonly<Record<Exclude<StrategyName, PageStrategyName>, StrategyRule>> = {
   reconnect_database: {

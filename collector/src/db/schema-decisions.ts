@@ -1,4 +1,10 @@
-import type { ErrorKind, FixTarget, RiskLevel, StrategyName } from '@selfheal/shared';
+import {
+  type ErrorKind,
+  type FixTarget,
+  OPEN_DECISION_STATUSES,
+  type RiskLevel,
+  type StrategyName,
+} from '@selfheal/shared';
 import type { Decision } from '@selfheal/shared/protocol';
 import { sql } from 'drizzle-orm';
 import {
@@ -32,8 +38,8 @@ export type OutcomeStatus = 'verifying' | 'succeeded' | 'failed' | 'rolled_back'
 /** Where an escalation stands. */
 export type EscalationStatus = 'queued' | 'sent' | 'failed' | 'suppressed' | 'unconfigured';
 
-/** A decision is open (reused for its fingerprint) while in one of these statuses. */
-export const OPEN_DECISION_STATUSES = ['pending', 'approved', 'dispatched', 'recorded'] as const;
+/** A decision is open (reused for its fingerprint) while in one of these; the catalog's table says which. */
+export { OPEN_DECISION_STATUSES };
 
 /** What the collector decided to do about an issue; at most one open per (project, fingerprint). */
 export const decisions = pgTable(
@@ -71,7 +77,9 @@ export const decisions = pgTable(
     // Concurrent events and several collectors share one open decision per fingerprint.
     uniqueIndex('decisions_one_open')
       .on(t.projectId, t.fingerprint)
-      .where(sql`${t.status} in ('pending', 'approved', 'dispatched', 'recorded')`),
+      .where(
+        sql`${t.status} in (${sql.raw(OPEN_DECISION_STATUSES.map((s) => `'${s}'`).join(', '))})`,
+      ),
   ],
 );
 

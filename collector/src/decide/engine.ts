@@ -4,14 +4,14 @@
  */
 import { STRATEGIES, type StrategyName } from '@selfheal/shared';
 import { estimateCost } from './cost.js';
-import { targetFor } from './fit.js';
-import { autoApplyVerdict, gateConfidence, RULE_CONFIDENCE } from './gate.js';
 import {
   chooseFromKnowledge,
   type Evidence,
   evidenceFor,
   learnedDeveloperFix,
-} from './knowledge.js';
+} from './evidence.js';
+import { targetFor } from './fit.js';
+import { autoApplyVerdict, gateConfidence, RULE_CONFIDENCE } from './gate.js';
 import { type ValidAnswer, validateAnswer } from './model.js';
 import { buildPrompt } from './prompt.js';
 import { chooseByRules, defaultParams } from './rules.js';

@@ -1,8 +1,8 @@
 import { RISK_LEVELS, STRATEGIES, type StrategyName } from '@selfheal/shared';
 import { describe, expect, it } from 'vitest';
+import { evidenceFor } from './evidence.js';
 import { DEFAULT_POLICY, record } from './fixtures.js';
 import { autoApplyVerdict, gateConfidence, UNPROVEN_CEILING } from './gate.js';
-import { evidenceFor } from './knowledge.js';
 
 const issue = { fingerprint: 'fp-1', kind: 'api_down' };
 const none = new Set<StrategyName>();

@@ -10,7 +10,7 @@ import {
   STRATEGIES,
   type StrategyName,
 } from '@selfheal/shared';
-import type { Evidence } from './knowledge.js';
+import type { Evidence } from './evidence.js';
 import type { DecisionPolicy } from './types.js';
 
 /**

@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { COMMAND_TTL_MS, STRATEGY_UNDO } from '@selfheal/shared';
+import {
+  awaitsPerson,
+  COMMAND_TTL_MS,
+  DECIDABLE_DECISION_STATUSES,
+  DECISION_STATUS_RULES,
+  STRATEGY_UNDO,
+} from '@selfheal/shared';
 import type { DashboardUpdate } from '@selfheal/shared/protocol';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
@@ -39,7 +45,7 @@ export interface LoopContext {
   /** This collector's id, for claims. */
   instance: string;
   /** Folds pending issue figures into their rows, so the loop reads the issues it is handed. */
-  settle(): Promise<void>;
+  foldPending(): Promise<void>;
   /** Called after a page command is stored, so the report route hands it out at once. */
   onPageCommand(row: CommandRow): void;
 }
@@ -218,18 +224,16 @@ export async function review(
   const row = await ctx.db.transaction(async (tx) => {
     const found = await getDecision(tx, project, id);
     if (!found) throw problem(404, 'Not found', `this project has no decision ${id.slice(0, 128)}`);
-    if (found.status !== 'pending') {
+    if (!awaitsPerson(found.status)) {
       const same =
         verdict === 'reject'
           ? found.status === 'rejected'
-          : ['approved', 'dispatched', 'recorded', 'succeeded', 'failed', 'rolled_back'].includes(
-              found.status,
-            );
+          : DECISION_STATUS_RULES[found.status].wentAhead;
       if (same) return found;
       throw problem(409, 'Conflict', `the decision is ${found.status}, not pending`);
     }
     const next = verdict === 'reject' ? 'rejected' : runnable(found) ? 'dispatched' : 'recorded';
-    const moved = await setDecisionStatus(tx, id, next, now, ['pending']);
+    const moved = await setDecisionStatus(tx, id, next, now, DECIDABLE_DECISION_STATUSES);
     if (!moved) throw problem(409, 'Conflict', 'the decision changed meanwhile; read it again');
     if (verdict === 'approve' && next === 'dispatched')
       commands.push(await dispatch(ctx, tx, moved));

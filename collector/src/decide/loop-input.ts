@@ -166,7 +166,7 @@ export async function screen(
   db: Db,
   batch: Candidate[],
   persistentThreshold: number,
-  settle: () => Promise<void>,
+  foldPending: () => Promise<void>,
 ): Promise<Candidate[]> {
   const byProject = new Map<string, Candidate[]>();
   for (const candidate of batch) {
@@ -196,7 +196,7 @@ export async function screen(
     });
     if (waiting.length === 0) continue;
     // Issue figures are folded in the background: bring them up to date before reading them.
-    await settle();
+    await foldPending();
     const calm = waiting.filter((c) => !urgent(c)).map((c) => c.fingerprint);
     const counted = calm.length
       ? await db

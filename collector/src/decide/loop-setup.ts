@@ -37,7 +37,7 @@ export async function createActing(deps: {
   model?: ModelPort;
   clock?: Clock;
   /** Brings issue figures up to date (they are folded in the background). */
-  settle(): Promise<void>;
+  foldPending(): Promise<void>;
 }): Promise<Acting> {
   const clock = deps.clock ?? systemClock;
   const db = deps.database.db;
@@ -71,7 +71,7 @@ export async function createActing(deps: {
       metrics: deps.metrics,
       logger: deps.logger,
       instance: deps.instance,
-      settle: deps.settle,
+      foldPending: deps.foldPending,
       onPageCommand: (row) => recommendations.added(row),
     },
     model,

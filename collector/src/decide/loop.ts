@@ -181,7 +181,7 @@ export function createDecisionLoop(ctx: LoopContext, model?: ModelPort): Decisio
   async function drainInbox(): Promise<boolean> {
     let recorded = false;
     // Issue figures are folded in the background: an outcome's kind is read from them.
-    await ctx.settle();
+    await ctx.foldPending();
     for (;;) {
       const urgent: Candidate[] = [];
       const taken = await ctx.db.transaction(async (tx) => {
@@ -214,7 +214,7 @@ export function createDecisionLoop(ctx: LoopContext, model?: ModelPort): Decisio
         (c) => !busy.has(keyOf(c.project, c.fingerprint)),
       );
       candidates.clear();
-      const batch = await screen(ctx.db, waiting, ctx.config.persistentThreshold, ctx.settle);
+      const batch = await screen(ctx.db, waiting, ctx.config.persistentThreshold, ctx.foldPending);
       for (let i = 0; i < batch.length; i += CONCURRENCY) {
         await Promise.all(
           batch.slice(i, i + CONCURRENCY).map(async (candidate) => {

@@ -1,8 +1,10 @@
 /**
  * The built-in policy: what to do about each kind of fault when knowledge has too little
- * evidence and no model answered usably. Always returns a strategy that fits the target.
+ * evidence and no model answered usably, walking the catalog's `FIX_PLAYBOOK` (which the backend
+ * agent's local fixes read too) and ending with a person. Always returns a strategy that fits
+ * the target.
  */
-import type { FixTarget, StrategyName } from '@selfheal/shared';
+import { FIX_PLAYBOOK, type FixTarget, type StrategyName } from '@selfheal/shared';
 import { targetFor } from './fit.js';
 import type { DecisionInput, KnowledgeRecord } from './types.js';
 
@@ -21,8 +23,6 @@ interface Step {
   strategy: StrategyName;
   reasoning: string;
   impact: string;
-  /** False when this step has already been tried for the issue and the next one should run. */
-  usable?: (input: DecisionInput, tried: Tried) => boolean;
 }
 
 type Tried = (strategy: StrategyName) => { successes: number; failures: number };
@@ -50,71 +50,97 @@ const NOTIFY: Step = {
   impact: 'None on users; an operator is alerted.',
 };
 
-const POLICY: Partial<Record<DecisionInput['kind'], Step[]>> = {
-  import_error: [
-    {
-      strategy: 'reload_page',
+type Why = Omit<Step, 'strategy'>;
+
+const RESTART: Why = {
+  reasoning: 'The fault stays after the gentler fix: restart the service gracefully.',
+  impact: 'The service drains and restarts; requests during the restart wait or fail over.',
+};
+const SCALE_OUT: Why = {
+  reasoning:
+    'The service is overloaded: add a replica through the scale-out its agent has configured.',
+  impact: 'One more replica shares the load; an agent without a configured scale-out refuses.',
+};
+const REPORT: Why = {
+  reasoning: 'Nothing at run time can fix this fault; a developer must.',
+  impact: 'None; the fault and the developer fix are recorded.',
+};
+
+/** Why each step of `FIX_PLAYBOOK` is taken, said for the kind it is taken for. */
+const WHY: Partial<Record<DecisionInput['kind'], Partial<Record<StrategyName, Why>>>> = {
+  import_error: {
+    reload_page: {
       reasoning: 'A module failed to load, typically a stale chunk after a deploy: reload once.',
       impact: 'The page reloads once; unsaved form input may be lost.',
-      // Once: a reload already tried for this fingerprint is not tried again.
-      usable: (_input, tried) => isUntried(tried('reload_page')),
     },
-    {
-      strategy: 'report_only',
+    report_only: {
       reasoning: 'A module failed to load and a reload did not help: the code must be fixed.',
       impact: 'None; the fault and the developer fix are recorded.',
     },
-  ],
-  network_error: [
-    {
-      strategy: 'retry_request',
+  },
+  network_error: {
+    retry_request: {
       reasoning: 'A request failed on the network: retry idempotent requests with backoff.',
       impact: 'Idempotent requests are retried up to 3 times; users may see a short delay.',
     },
-  ],
-  db_down: [
-    {
-      strategy: 'reconnect_database',
+  },
+  db_down: {
+    reconnect_database: {
       reasoning: 'The database is unreachable from the service: reopen its connection pool.',
       impact: 'Queries in flight may fail once while the pool reopens.',
     },
-  ],
-  cache_down: [
-    {
-      strategy: 'reconnect_cache',
+    restart_service: RESTART,
+  },
+  cache_down: {
+    reconnect_cache: {
       reasoning: 'The cache is unreachable from the service: reopen its client.',
       impact: 'Cache reads fall through to the source while the client reconnects.',
     },
-  ],
-  high_memory: [
-    {
-      strategy: 'garbage_collection',
+    restart_service: RESTART,
+  },
+  high_memory: {
+    garbage_collection: {
       reasoning: 'Memory use is high: run a full garbage collection first.',
       impact: 'A short pause in the service while the collector runs.',
-      usable: (input, tried) =>
-        !(input.trigger === 'fix_failed' && tried('garbage_collection').failures > 0),
     },
-    {
-      strategy: 'restart_service',
+    restart_service: {
       reasoning: 'Memory stays high after garbage collection: restart the service gracefully.',
-      impact: 'The service drains and restarts; requests during the restart wait or fail over.',
+      impact: RESTART.impact,
     },
-  ],
-  api_down: [
-    {
-      strategy: 'restart_service',
+  },
+  api_down: {
+    restart_service: {
       reasoning: 'The service stopped answering its health check: restart it gracefully.',
-      impact: 'The service drains and restarts; requests during the restart wait or fail over.',
+      impact: RESTART.impact,
     },
-  ],
-  syntax_error: [
-    {
-      strategy: 'report_only',
+  },
+  high_cpu: { scale_out: SCALE_OUT },
+  event_loop_lag: { scale_out: SCALE_OUT },
+  syntax_error: {
+    report_only: {
       reasoning: 'The code does not parse: nothing at run time can fix it; a developer must.',
-      impact: 'None; the fault and the developer fix are recorded.',
+      impact: REPORT.impact,
     },
-  ],
+  },
 };
+
+/** The catalog's playbook for `kind`, each step with why it is taken. */
+function stepsFor(kind: DecisionInput['kind']): Step[] {
+  return FIX_PLAYBOOK[kind].map((strategy) => ({
+    strategy,
+    ...(WHY[kind]?.[strategy] ?? (strategy === 'report_only' ? REPORT : NOTIFY)),
+  }));
+}
+
+/**
+ * False when a step was already tried and the next should run: a reload only once per
+ * fingerprint; any other step but the last once it failed and the fault came back after it.
+ */
+function usable(step: Step, last: boolean, input: DecisionInput, tried: Tried): boolean {
+  const counts = tried(step.strategy);
+  if (step.strategy === 'reload_page') return counts.successes + counts.failures === 0;
+  return last || !(input.trigger === 'fix_failed' && counts.failures > 0);
+}
 
 /** The rules' choice for the issue, skipping strategies that are blocked or do not fit. */
 export function chooseByRules(
@@ -124,8 +150,8 @@ export function chooseByRules(
 ): RuleChoice {
   const notes: string[] = [];
   const tried: Tried = (strategy) => triedOnFingerprint(knowledge, input.fingerprint, strategy);
-  const steps = [...(POLICY[input.kind] ?? []), NOTIFY];
-  for (const step of steps) {
+  const playbook = stepsFor(input.kind);
+  for (const [index, step] of [...playbook, NOTIFY].entries()) {
     const target = targetFor(step.strategy, input.target);
     if (!target) {
       notes.push(`rules: ${step.strategy} does not fit a ${input.target} issue`);
@@ -135,7 +161,7 @@ export function chooseByRules(
       notes.push(`rules: ${step.strategy} is blocked for this fingerprint`);
       continue;
     }
-    if (step.usable && !step.usable(input, tried)) {
+    if (!usable(step, index >= playbook.length - 1, input, tried)) {
       notes.push(`rules: ${step.strategy} was already tried for this fingerprint`);
       continue;
     }
@@ -180,8 +206,4 @@ function triedOnFingerprint(
     if (record.failures > 0) counts.failures += record.failures;
   }
   return counts;
-}
-
-function isUntried(counts: { successes: number; failures: number }): boolean {
-  return counts.successes + counts.failures === 0;
 }

@@ -118,7 +118,7 @@ export async function setDecisionStatus(
   id: string,
   status: Decision['status'],
   now: number,
-  from?: Decision['status'][],
+  from?: readonly Decision['status'][],
   why?: string,
 ): Promise<DecisionRow | undefined> {
   const [row] = await tx

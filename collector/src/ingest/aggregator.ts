@@ -9,7 +9,7 @@ export interface Aggregator {
   /** Asks for a pass soon; calls within the delay share one pass. */
   poke(): void;
   /** Resolves once every figure stored before the call is folded (reads call this first). */
-  settle(): Promise<void>;
+  foldPending(): Promise<void>;
   /** Waits for a running pass and stops scheduling new ones. */
   close(): Promise<void>;
 }
@@ -65,7 +65,7 @@ export function createAggregator(database: Database, options: AggregatorOptions)
   };
   return {
     poke,
-    settle: run,
+    foldPending: run,
     async close() {
       closed = true;
       if (timer) clearTimeout(timer);

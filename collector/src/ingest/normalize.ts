@@ -10,13 +10,9 @@ import {
   severityOf,
 } from '@selfheal/shared';
 import type { AgentType, Event, LegacyReport, Report } from '@selfheal/shared/protocol';
-import {
-  LIMITS,
-  legacyReportSchema,
-  PROTOCOL_VERSION,
-  reportSchema,
-} from '@selfheal/shared/protocol';
+import { LIMITS, legacyReportSchema, reportSchema } from '@selfheal/shared/protocol';
 import { fromZodError, ProblemError } from '../errors.js';
+import { assertProtocolVersion } from '../protocol-check.js';
 
 /** An event ready to store: classified, fingerprinted and scrubbed. */
 export interface IngestEvent {
@@ -66,22 +62,13 @@ export function parseReport(body: unknown, now: number): Report {
   if ('events' in body || !('event' in body)) {
     const result = reportSchema.safeParse(body);
     if (!result.success) throw fromZodError(result.error);
-    return checkVersion(result.data);
+    assertProtocolVersion(result.data.protocolVersion);
+    return result.data;
   }
   const result = legacyReportSchema.safeParse(body);
   if (!result.success) throw fromZodError(result.error);
-  return checkVersion(fromLegacy(result.data, now));
-}
-
-function checkVersion(report: Report): Report {
-  const version = report.protocolVersion ?? 1;
-  if (version <= PROTOCOL_VERSION) return report;
-  throw new ProblemError({
-    status: 400,
-    title: 'Unsupported protocol version',
-    detail: `this collector speaks protocol version ${PROTOCOL_VERSION}; the report uses version ${version}`,
-    errors: [{ field: 'protocolVersion', message: `at most ${PROTOCOL_VERSION}` }],
-  });
+  assertProtocolVersion(result.data.protocolVersion);
+  return fromLegacy(result.data, now);
 }
 
 function fromLegacy(legacy: LegacyReport, now: number): Report {

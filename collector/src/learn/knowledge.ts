@@ -1,4 +1,4 @@
-import { type ErrorKind, STRATEGIES, type StrategyName } from '@selfheal/shared';
+import { type ErrorKind, RESTART_BACKOFF, STRATEGIES, type StrategyName } from '@selfheal/shared';
 import { and, eq, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/database.js';
 import { knowledge } from '../db/schema.js';
@@ -11,9 +11,6 @@ export type KnowledgeRow = typeof knowledge.$inferSelect;
 export const BREAKER_FAILURES = 3;
 /** How long an open breaker, a rollback or a refusal holds a strategy off. */
 export const HOLD_OFF_MS = 60 * 60_000;
-/** restart_service's first back-off, doubled after each failure up to RESTART_BACKOFF_MAX_MS. */
-export const RESTART_BACKOFF_MS = 10_000;
-export const RESTART_BACKOFF_MAX_MS = 5 * 60_000;
 
 /** What `decide()` reads for an issue: rows for its fingerprint and its kind, and what is blocked. */
 export async function readKnowledge(
@@ -97,7 +94,7 @@ const keyWhere = (row: KnowledgeRow) =>
  * Learns one verified outcome, on the fingerprint's row and the kind's row. On the fingerprint's
  * row it also runs loop protection: BREAKER_FAILURES failures in a row or `holdOff` block the
  * strategy for HOLD_OFF_MS, a success starts the strategy's cooldown, and restart_service backs
- * off from 10 s, doubling to 5 min. An outcome that may not hold (`mayHold: false`: a page's,
+ * off as the catalog's RESTART_BACKOFF says. An outcome that may not hold (`mayHold: false`: a page's,
  * which anyone can send) counts in the record but never blocks the strategy. A developer fix is
  * kept on the fingerprint's row only.
  */
@@ -140,7 +137,7 @@ export async function learnOutcome(
       if (outcome.strategy === 'restart_service') {
         const backoff = outcome.success
           ? 0
-          : Math.min(Math.max(row.backoffMs * 2, RESTART_BACKOFF_MS), RESTART_BACKOFF_MAX_MS);
+          : Math.min(Math.max(row.backoffMs * 2, RESTART_BACKOFF.initialMs), RESTART_BACKOFF.maxMs);
         next.backoffMs = backoff;
         next.cooldownUntil = new Date(
           nowMs + (outcome.success ? STRATEGIES.restart_service.cooldownMs : backoff),

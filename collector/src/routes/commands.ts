@@ -13,12 +13,7 @@ import {
 } from '../commands/store.js';
 import type { Db } from '../db/database.js';
 import type { Metrics } from '../metrics.js';
-import {
-  assertProtocolVersion,
-  problem,
-  protocolVersionOf,
-  validationHook,
-} from '../protocol-check.js';
+import { assertProtocolVersion, problem, protocolVersionOf } from '../protocol-check.js';
 import type { Keyring, Principal } from '../store/keyring.js';
 import { boundedBody } from './body-bounds.js';
 import type { BodyBudget } from './body-budget.js';
@@ -108,34 +103,30 @@ export function mountCommands(app: OpenAPIHono, deps: CommandRouteDeps): void {
       ...problemResponses(400, 401, 403),
     },
   });
-  scoped.openapi(
-    poll,
-    async (c) => {
-      const query = c.req.valid('query');
-      assertProtocolVersion(query.protocolVersion);
-      const { project, service } = ownService(c.var.principal, query.service);
-      const where = { project, service, agentId: query.agent };
-      const deadline = Date.now() + query.wait * 1000;
-      const signal = c.req.raw.signal;
-      for (;;) {
-        const rows = await takeCommands(deps.db, where, deps.clock.now());
-        const left = deadline - Date.now();
-        if (rows.length > 0) {
-          deps.metrics.inc(
-            'selfheal_commands_total',
-            { event: 'delivered', target: 'service' },
-            rows.length,
-          );
-        }
-        if (rows.length > 0 || left <= 0 || signal.aborted || deps.channel.closed) {
-          return c.json({ type: 'commands' as const, commands: rows.map(toCommand) }, 200);
-        }
-        // Also look again after the redelivery delay, for a command delivered and never acknowledged.
-        await deps.channel.wait(project, service, Math.min(left, REDELIVER_AFTER_MS), signal);
+  scoped.openapi(poll, async (c) => {
+    const query = c.req.valid('query');
+    assertProtocolVersion(query.protocolVersion);
+    const { project, service } = ownService(c.var.principal, query.service);
+    const where = { project, service, agentId: query.agent };
+    const deadline = Date.now() + query.wait * 1000;
+    const signal = c.req.raw.signal;
+    for (;;) {
+      const rows = await takeCommands(deps.db, where, deps.clock.now());
+      const left = deadline - Date.now();
+      if (rows.length > 0) {
+        deps.metrics.inc(
+          'selfheal_commands_total',
+          { event: 'delivered', target: 'service' },
+          rows.length,
+        );
       }
-    },
-    validationHook,
-  );
+      if (rows.length > 0 || left <= 0 || signal.aborted || deps.channel.closed) {
+        return c.json({ type: 'commands' as const, commands: rows.map(toCommand) }, 200);
+      }
+      // Also look again after the redelivery delay, for a command delivered and never acknowledged.
+      await deps.channel.wait(project, service, Math.min(left, REDELIVER_AFTER_MS), signal);
+    }
+  });
 
   const ack = createRoute({
     method: 'post',
@@ -164,30 +155,21 @@ export function mountCommands(app: OpenAPIHono, deps: CommandRouteDeps): void {
       ...problemResponses(400, 401, 403, 404, 408, 413, 503),
     },
   });
-  scoped.openapi(
-    ack,
-    async (c) => {
-      const { id } = c.req.valid('param');
-      const body = c.req.valid('json');
-      if (body.commandId !== id) {
-        throw problem(
-          400,
-          'Invalid request',
-          `body.commandId is ${body.commandId.slice(0, 64)}, the path names ${id.slice(0, 64)}`,
-        );
-      }
-      const { project, service } = ownService(c.var.principal);
-      const result = await acknowledgeCommand(
-        deps.db,
-        { project, service },
-        body,
-        deps.clock.now(),
+  scoped.openapi(ack, async (c) => {
+    const { id } = c.req.valid('param');
+    const body = c.req.valid('json');
+    if (body.commandId !== id) {
+      throw problem(
+        400,
+        'Invalid request',
+        `body.commandId is ${body.commandId.slice(0, 64)}, the path names ${id.slice(0, 64)}`,
       );
-      if (!result)
-        throw problem(404, 'Not found', `service ${service} has no command ${id.slice(0, 128)}`);
-      await deps.onAck(result.row, result.changed);
-      return c.json({ commandId: id, status: result.row.status }, 200);
-    },
-    validationHook,
-  );
+    }
+    const { project, service } = ownService(c.var.principal);
+    const result = await acknowledgeCommand(deps.db, { project, service }, body, deps.clock.now());
+    if (!result)
+      throw problem(404, 'Not found', `service ${service} has no command ${id.slice(0, 128)}`);
+    await deps.onAck(result.row, result.changed);
+    return c.json({ commandId: id, status: result.row.status }, 200);
+  });
 }

@@ -10,7 +10,6 @@ import type { Db } from '../db/database.js';
 import type { DecisionLoop } from '../decide/loop.js';
 import { listDecisions, toDecision } from '../decide/store.js';
 import { listKnowledge } from '../learn/knowledge.js';
-import { validationHook } from '../protocol-check.js';
 import { problemResponses } from './openapi.js';
 
 /** What the decision routes need. */
@@ -62,15 +61,11 @@ export function mountDecisions(app: OpenAPIHono, deps: DecisionRouteDeps): void 
       ...problemResponses(400, 401, 403),
     },
   });
-  app.openapi(
-    list,
-    async (c) => {
-      const { project, ...filter } = c.req.valid('query');
-      const rows = await listDecisions(deps.db, project, filter);
-      return c.json({ decisions: rows.map(toDecision) }, 200);
-    },
-    validationHook,
-  );
+  app.openapi(list, async (c) => {
+    const { project, ...filter } = c.req.valid('query');
+    const rows = await listDecisions(deps.db, project, filter);
+    return c.json({ decisions: rows.map(toDecision) }, 200);
+  });
 
   for (const verdict of ['approve', 'reject'] as const) {
     const route = createRoute({
@@ -93,16 +88,12 @@ export function mountDecisions(app: OpenAPIHono, deps: DecisionRouteDeps): void 
         ...problemResponses(400, 401, 403, 404, 409),
       },
     });
-    app.openapi(
-      route,
-      async (c) => {
-        const { id } = c.req.valid('param');
-        const { project } = c.req.valid('query');
-        const row = await deps.loop.review(project, id, verdict);
-        return c.json(toDecision(row), 200);
-      },
-      validationHook,
-    );
+    app.openapi(route, async (c) => {
+      const { id } = c.req.valid('param');
+      const { project } = c.req.valid('query');
+      const row = await deps.loop.review(project, id, verdict);
+      return c.json(toDecision(row), 200);
+    });
   }
 
   const knowledge = createRoute({
@@ -122,33 +113,29 @@ export function mountDecisions(app: OpenAPIHono, deps: DecisionRouteDeps): void 
       ...problemResponses(400, 401, 403),
     },
   });
-  app.openapi(
-    knowledge,
-    async (c) => {
-      const { project, ...filter } = c.req.valid('query');
-      const rows = await listKnowledge(deps.db, project, filter);
-      const iso = (d: Date | null) => d?.toISOString() ?? null;
-      return c.json(
-        {
-          knowledge: rows.map((row) => ({
-            patternType: row.patternType,
-            pattern: row.pattern,
-            strategy: row.strategy,
-            attempts: row.attempts,
-            successes: row.successes,
-            failures: row.failures,
-            successRate: row.attempts > 0 ? row.successes / row.attempts : null,
-            consecutiveFailures: row.consecutiveFailures,
-            lastOutcome: row.lastOutcome,
-            lastOutcomeAt: iso(row.lastOutcomeAt),
-            blockedUntil: iso(row.blockedUntil),
-            cooldownUntil: iso(row.cooldownUntil),
-            developerFix: row.developerFix,
-          })),
-        },
-        200,
-      );
-    },
-    validationHook,
-  );
+  app.openapi(knowledge, async (c) => {
+    const { project, ...filter } = c.req.valid('query');
+    const rows = await listKnowledge(deps.db, project, filter);
+    const iso = (d: Date | null) => d?.toISOString() ?? null;
+    return c.json(
+      {
+        knowledge: rows.map((row) => ({
+          patternType: row.patternType,
+          pattern: row.pattern,
+          strategy: row.strategy,
+          attempts: row.attempts,
+          successes: row.successes,
+          failures: row.failures,
+          successRate: row.attempts > 0 ? row.successes / row.attempts : null,
+          consecutiveFailures: row.consecutiveFailures,
+          lastOutcome: row.lastOutcome,
+          lastOutcomeAt: iso(row.lastOutcomeAt),
+          blockedUntil: iso(row.blockedUntil),
+          cooldownUntil: iso(row.cooldownUntil),
+          developerFix: row.developerFix,
+        })),
+      },
+      200,
+    );
+  });
 }

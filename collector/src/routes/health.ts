@@ -16,7 +16,7 @@ export interface HealthRouteDeps {
   startedAt: number;
   version: string;
   /** Brings issue and agent figures up to date before they are read. */
-  settle(): Promise<void>;
+  foldPending(): Promise<void>;
 }
 
 /** Mounts `GET /api/health` (no auth) and `GET /metrics` (admin). */
@@ -59,7 +59,7 @@ export function mountHealth(app: OpenAPIHono, deps: HealthRouteDeps): void {
     },
   });
   app.openapi(metrics, async (c) => {
-    await deps.settle();
+    await deps.foldPending();
     const rows = await countRows(deps.database.db);
     const text = deps.metrics.render({
       selfheal_issues: rows.issues,

@@ -19,7 +19,7 @@ export interface ReadRouteDeps {
   adminTokenHash: string;
   startedAt: number;
   /** Brings issue and agent figures up to date before they are read. */
-  settle(): Promise<void>;
+  foldPending(): Promise<void>;
 }
 
 const limitQuery = z.object({
@@ -49,7 +49,7 @@ export function mountRead(app: OpenAPIHono, deps: ReadRouteDeps): void {
     responses: json(statusSchema, 'Status'),
   });
   app.openapi(status, async (c) => {
-    await deps.settle();
+    await deps.foldPending();
     const { project } = c.req.valid('query');
     const uptime = Math.round((Date.now() - deps.startedAt) / 1000);
     const figures = await getStatus(deps.db, project, uptime);
@@ -66,7 +66,7 @@ export function mountRead(app: OpenAPIHono, deps: ReadRouteDeps): void {
     responses: json(issueListSchema, 'Issues'),
   });
   app.openapi(issues, async (c) => {
-    await deps.settle();
+    await deps.foldPending();
     const { project, limit } = c.req.valid('query');
     return c.json({ issues: await listIssues(deps.db, project, limit) }, 200);
   });
@@ -82,7 +82,7 @@ export function mountRead(app: OpenAPIHono, deps: ReadRouteDeps): void {
   });
   app.openapi(issue, async (c) => {
     const { fingerprint } = c.req.valid('param');
-    await deps.settle();
+    await deps.foldPending();
     const detail = await getIssue(deps.db, c.req.valid('query').project, fingerprint);
     if (!detail) {
       throw new ProblemError({
@@ -104,7 +104,7 @@ export function mountRead(app: OpenAPIHono, deps: ReadRouteDeps): void {
     responses: json(agentListSchema, 'Agents'),
   });
   app.openapi(agents, async (c) => {
-    await deps.settle();
+    await deps.foldPending();
     return c.json({ agents: await listAgents(deps.db, c.req.valid('query').project) }, 200);
   });
 }

@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { type KeyVariables, requireKey } from '../auth.js';
 import type { Clock } from '../clock.js';
 import type { Recommendations } from '../commands/recommend.js';
-import { isStoreUnreachable, ProblemError, storeUnavailable } from '../errors.js';
+import { isStoreUnreachable, ProblemError } from '../errors.js';
 import { authorizeReport } from '../ingest/authorize.js';
 import type { GroupCommit } from '../ingest/group-commit.js';
 import { parseReport, toIngestReport } from '../ingest/normalize.js';
@@ -158,12 +158,8 @@ export function mountReport(app: OpenAPIHono, deps: ReportRouteDeps): void {
         refuse('overloaded', events);
         throw error;
       }
-      if (isStoreUnreachable(error)) {
-        refuse('unavailable', events);
-        deps.logger.warn({ err: error }, 'the store is not answering');
-        throw storeUnavailable(error);
-      }
-      refuse('failed', events);
+      // Counted here by reason; answered (503 for an unreachable store) by app.onError.
+      refuse(isStoreUnreachable(error) ? 'unavailable' : 'failed', events);
       throw error;
     }
     deps.metrics.inc('selfheal_events_ingested_total', { agent: report.agent }, ack.accepted);

@@ -10,7 +10,7 @@ import { requireAdmin } from '../auth.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/database.js';
 import { projects } from '../db/schema.js';
-import { problem, validationHook } from '../protocol-check.js';
+import { problem } from '../protocol-check.js';
 import type { Keyring } from '../store/keyring.js';
 import { createServiceKey, listServiceKeys, revokeServiceKey } from '../store/service-keys.js';
 import { projectQuery } from './decisions.js';
@@ -59,18 +59,14 @@ export function mountServiceKeys(app: OpenAPIHono, deps: ServiceKeyRouteDeps): v
       ...problemResponses(400, 401, 403, 404),
     },
   });
-  app.openapi(
-    create,
-    async (c) => {
-      const { service } = c.req.valid('param');
-      const { project } = c.req.valid('query');
-      await assertProject(project);
-      const created = await createServiceKey(deps.db, project, service, deps.clock.now());
-      deps.keys.forget();
-      return c.json(created, 201);
-    },
-    validationHook,
-  );
+  app.openapi(create, async (c) => {
+    const { service } = c.req.valid('param');
+    const { project } = c.req.valid('query');
+    await assertProject(project);
+    const created = await createServiceKey(deps.db, project, service, deps.clock.now());
+    deps.keys.forget();
+    return c.json(created, 201);
+  });
 
   const list = createRoute({
     method: 'get',
@@ -84,15 +80,11 @@ export function mountServiceKeys(app: OpenAPIHono, deps: ServiceKeyRouteDeps): v
       ...problemResponses(400, 401, 403),
     },
   });
-  app.openapi(
-    list,
-    async (c) => {
-      const { service } = c.req.valid('param');
-      const { project } = c.req.valid('query');
-      return c.json({ keys: await listServiceKeys(deps.db, project, service) }, 200);
-    },
-    validationHook,
-  );
+  app.openapi(list, async (c) => {
+    const { service } = c.req.valid('param');
+    const { project } = c.req.valid('query');
+    return c.json({ keys: await listServiceKeys(deps.db, project, service) }, 200);
+  });
 
   const revoke = createRoute({
     method: 'delete',
@@ -108,16 +100,12 @@ export function mountServiceKeys(app: OpenAPIHono, deps: ServiceKeyRouteDeps): v
       ...problemResponses(400, 401, 403, 404),
     },
   });
-  app.openapi(
-    revoke,
-    async (c) => {
-      const { service, id } = c.req.valid('param');
-      const { project } = c.req.valid('query');
-      const revoked = await revokeServiceKey(deps.db, { project, service, id }, deps.clock.now());
-      if (!revoked) throw problem(404, 'Not found', `service ${service} has no key ${id}`);
-      deps.keys.forget();
-      return c.json(revoked, 200);
-    },
-    validationHook,
-  );
+  app.openapi(revoke, async (c) => {
+    const { service, id } = c.req.valid('param');
+    const { project } = c.req.valid('query');
+    const revoked = await revokeServiceKey(deps.db, { project, service, id }, deps.clock.now());
+    if (!revoked) throw problem(404, 'Not found', `service ${service} has no key ${id}`);
+    deps.keys.forget();
+    return c.json(revoked, 200);
+  });
 }

@@ -59,6 +59,7 @@ describe('the fetch wrapper', () => {
     expect(await response.text()).toBe('ok');
     expect(calls).toHaveLength(3);
     const status = a.getStatus();
+    expect(status.health.fixSuccessRate).toBe(1);
     expect(status.metrics.errorsDetected).toBe(1);
     expect(status.metrics.errorsFixed).toBe(1);
     expect(status.errorHistory[0]).toMatchObject({ type: 'network', kind: 'api_down' });
@@ -98,6 +99,8 @@ describe('the fetch wrapper', () => {
 
   it('rejects with the abort when the page aborts while a retry waits, and ends the fix as failed', async () => {
     const a = start({ retryBaseDelayMs: 5_000 });
+    // Before any fix has finished there is no rate, as at the collector.
+    expect(a.getStatus().health.fixSuccessRate).toBeNull();
     answers.push(() => new Response('no', { status: 503 }));
     const controller = new AbortController();
     const pending = fetch('/api/items', { signal: controller.signal });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isIdempotent, isRetryableStatus, parseRetryAfter, retryDelay } from './backoff.js';
+import { isIdempotent, parseRetryAfter, retryDelay } from './backoff.js';
 
 describe('retry rules', () => {
   it('retries only idempotent methods or requests with an idempotency key', () => {
@@ -9,11 +9,6 @@ describe('retry rules', () => {
     expect(isIdempotent('POST', false)).toBe(false);
     expect(isIdempotent('PATCH', false)).toBe(false);
     expect(isIdempotent('POST', true)).toBe(true);
-  });
-
-  it('retries 5xx, 429 and 408 but no other 4xx', () => {
-    expect([500, 502, 503, 429, 408].every(isRetryableStatus)).toBe(true);
-    expect([400, 401, 403, 404, 422].some(isRetryableStatus)).toBe(false);
   });
 
   it('reads Retry-After as seconds or as an HTTP date', () => {

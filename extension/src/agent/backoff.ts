@@ -5,11 +5,6 @@ export function isIdempotent(method: string, idempotencyKey: boolean): boolean {
   return IDEMPOTENT.has(method.toUpperCase()) || idempotencyKey;
 }
 
-/** True for the answers worth retrying: 5xx, 429 and 408. Any other 4xx is the caller's fault. */
-export function isRetryableStatus(status: number): boolean {
-  return status >= 500 || status === 429 || status === 408;
-}
-
 /** `Retry-After` (seconds or an HTTP date) in milliseconds from `now`, or undefined. */
 export function parseRetryAfter(value: string | null | undefined, now: number): number | undefined {
   if (!value) return undefined;

@@ -1,4 +1,4 @@
-import { isRetryableStatus } from './backoff.js';
+import { isRetryableStatus } from '@selfheal/shared';
 import type { AgentReport, Transport, TransportAnswer } from './types.js';
 
 /** Where and how the HTTP transport sends reports. */

@@ -81,7 +81,7 @@ export function createStatusBook(startedAt: number, historySize: number): Status
         errorHistory: [...errors.values()].map((r) => ({ ...r })),
         fixHistory: fixes.map((r) => ({ ...r })),
         health: {
-          fixSuccessRate: finished === 0 ? 1 : metrics.errorsFixed / finished,
+          fixSuccessRate: finished === 0 ? null : metrics.errorsFixed / finished,
           uptime: Math.max(0, now - startedAt),
         },
         config,

@@ -135,8 +135,8 @@ export interface AgentStatus {
   errorHistory: ErrorRecord[];
   fixHistory: FixRecord[];
   health: {
-    /** Verified successes over finished fixes, 0..1; 1 while none has finished. */
-    fixSuccessRate: number;
+    /** Verified successes over finished fixes, 0..1; null while none has finished (as the collector says). */
+    fixSuccessRate: number | null;
     /** Milliseconds since the agent started. */
     uptime: number;
   };

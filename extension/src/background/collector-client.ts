@@ -1,3 +1,4 @@
+import { isRetryableStatus } from '@selfheal/shared';
 import {
   type Command,
   type Decision,
@@ -57,7 +58,7 @@ export async function postReport(settings: Settings, report: Report): Promise<Re
     };
   }
   if (!res.ok) {
-    const retry = res.status >= 500 || res.status === 429 || res.status === 408;
+    const retry = isRetryableStatus(res.status);
     return { ok: false, retry, error: `collector answered ${await problemOf(res)}` };
   }
   const ack = reportAckSchema.safeParse(await res.json().catch(() => null));

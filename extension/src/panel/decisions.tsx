@@ -1,3 +1,4 @@
+import { awaitsPerson } from '@selfheal/shared';
 import type { Decision } from '@selfheal/shared/protocol';
 
 /** What the panel knows of the collector's decisions for this tab's issues. */
@@ -37,7 +38,7 @@ export function Decisions(props: {
               <span class="muted">
                 {Math.round(d.confidence * 100)} % · {d.riskLevel} · {d.source}
               </span>
-              {canDecide && d.status === 'pending' ? (
+              {canDecide && awaitsPerson(d.status) ? (
                 <span class="actions">
                   <button type="button" onClick={() => props.onDecide(d.id, 'approve')}>
                     Approve

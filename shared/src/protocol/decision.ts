@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DECISION_STATUSES } from '../decision-status.js';
 import { FIX_TARGETS, RISK_LEVELS, STRATEGY_NAMES } from '../strategies.js';
 import { errorKindSchema } from './event.js';
 
@@ -16,17 +17,7 @@ export const isoTimeSchema = z.iso.datetime({ offset: true });
 export const decisionSourceSchema = z.enum(['knowledge', 'llm', 'rules', 'operator']);
 
 /** Where a decision stands. */
-export const decisionStatusSchema = z.enum([
-  'pending',
-  'approved',
-  'rejected',
-  'dispatched',
-  'succeeded',
-  'failed',
-  'rolled_back',
-  'expired',
-  'recorded',
-]);
+export const decisionStatusSchema = z.enum(DECISION_STATUSES);
 
 /** What the collector decided to do about an issue. */
 export const decisionSchema = z

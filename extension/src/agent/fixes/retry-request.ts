@@ -1,5 +1,5 @@
-import type { PageCommand } from '@selfheal/shared';
-import { isIdempotent, isRetryableStatus, parseRetryAfter, retryDelay } from '../backoff.js';
+import { isRetryableStatus, type PageCommand } from '@selfheal/shared';
+import { isIdempotent, parseRetryAfter, retryDelay } from '../backoff.js';
 import type { AgentContext, FixHandle } from '../context.js';
 import type { FetchCall, FetchHandler } from '../instrument/fetch.js';
 import { listen } from '../native.js';

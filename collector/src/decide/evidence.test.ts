@@ -1,8 +1,8 @@
 import type { StrategyName } from '@selfheal/shared';
 import { describe, expect, it } from 'vitest';
 import { betaCdf, betaMean, betaQuantile, sampleBeta } from './beta.js';
+import { chooseFromKnowledge, evidenceFor, KNOWLEDGE_DECIDES_AT } from './evidence.js';
 import { record, seededRandom } from './fixtures.js';
-import { chooseFromKnowledge, evidenceFor, KNOWLEDGE_DECIDES_AT } from './knowledge.js';
 
 const issue = { fingerprint: 'fp-1', kind: 'network_error', target: 'page' as const };
 const none = new Set<StrategyName>();
