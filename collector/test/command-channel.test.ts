@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   ack,
+  adminPost,
   decisions,
   eventually,
   fixOutcome,
@@ -209,6 +210,34 @@ describe.each(STORES)('command channel on $name', ({ name, create }) => {
     expect(new Date(knowledge[0].blockedUntil).getTime()).toBeGreaterThan(
       clock.now() + 50 * 60_000,
     );
+  });
+
+  it('supersedes a decision waiting for a person once the service fixed the fault itself', async () => {
+    const fault = healthFault('api_down', `gateway-${name}`);
+    await sendBackend(suite.base, 'gateway', [fault]);
+    await settle(suite.collector);
+    const list = async () =>
+      (await adminGet(suite.base, `/api/decisions?fingerprint=${fault.fingerprint}`)).decisions;
+    const [pending] = await list();
+    expect(pending).toMatchObject({ strategy: 'restart_service', status: 'pending' });
+    await sendBackend(suite.base, 'gateway', [
+      fixOutcome({
+        strategy: 'restart_service',
+        fingerprint: fault.fingerprint,
+        success: true,
+        local: true,
+      }),
+    ]);
+    await settle(suite.collector);
+    clock.advance(61_000);
+    await settle(suite.collector);
+    const [after] = await list();
+    expect(after.status).toBe('superseded');
+    expect(after.notes.at(-1)).toMatch(
+      /^gateway fixed it on its own \(restart_service\), verified/,
+    );
+    // Nothing is left to approve: a second restart of a healed service is refused.
+    expect((await adminPost(suite.base, `/api/decisions/${after.id}/approve`)).status).toBe(409);
   });
 
   it("expires a command no agent took within its strategy's time, and says so on its decision", async () => {

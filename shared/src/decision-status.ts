@@ -14,6 +14,7 @@ export const DECISION_STATUSES = [
   'rolled_back',
   'expired',
   'recorded',
+  'superseded',
 ] as const;
 /** Where a decision stands. */
 export type DecisionStatus = (typeof DECISION_STATUSES)[number];
@@ -39,6 +40,8 @@ export const DECISION_STATUS_RULES: Readonly<Record<DecisionStatus, DecisionStat
   rolled_back: { open: false, awaitsPerson: false, wentAhead: true },
   expired: { open: false, awaitsPerson: false, wentAhead: false },
   recorded: { open: true, awaitsPerson: false, wentAhead: true },
+  /** An agent fixed the fault on its own, verified, while the decision waited for a person. */
+  superseded: { open: false, awaitsPerson: false, wentAhead: false },
 };
 
 /** The statuses of an open decision (reused for its fingerprint). */

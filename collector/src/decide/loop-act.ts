@@ -102,7 +102,8 @@ export function afterDispatch(ctx: LoopContext, commands: CommandRow[]): void {
 
 /**
  * Stores a draft as the fingerprint's open decision and acts on it in the same transaction:
- * auto-applied → a command; dry run → recorded; otherwise pending and escalated. Undefined
+ * auto-applied → a command; dry run → recorded; nothing to run (notify_admin, report_only) →
+ * recorded and escalated; otherwise pending (a person approves or rejects) and escalated. Undefined
  * when another decision was opened for the fingerprint meanwhile.
  */
 export async function storeDraft(
@@ -114,7 +115,8 @@ export async function storeDraft(
   const now = ctx.clock.now();
   const dry = ctx.config.dryRun;
   const apply = draft.autoApply && !dry && runnable(draft);
-  const status = apply ? 'dispatched' : dry ? 'recorded' : 'pending';
+  // Nothing to approve when nothing would run (notify_admin, report_only): a person is told.
+  const status = apply ? 'dispatched' : dry || !runnable(draft) ? 'recorded' : 'pending';
   const commands: CommandRow[] = [];
   let escalation: EscalationRow | undefined;
   const stored = await ctx.db.transaction(async (tx) => {

@@ -7,7 +7,7 @@ import {
   dispatch,
   type LoopContext,
 } from '../decide/loop-act.js';
-import { setDecisionStatus } from '../decide/store.js';
+import { findOpenDecision, setDecisionStatus } from '../decide/store.js';
 import { publish } from '../live/publish.js';
 import { judge } from './judge.js';
 import { learnOutcome } from './knowledge.js';
@@ -55,6 +55,16 @@ export async function settleDue(ctx: LoopContext): Promise<Settled[]> {
         if (moved) updates.push(decisionUpdate(moved));
         if (verdict.status === 'rolled_back' && canRollBack(decision)) {
           commands.push(await dispatch(ctx, tx, decision, { rollback: true }));
+        }
+      }
+      // A local fix verified while a decision for the same fault waits for a person: nothing
+      // is left to approve, and approving would run a second fix on a healed service.
+      if (!decision && verdict.status === 'succeeded' && outcome.mayHold) {
+        const waiting = await findOpenDecision(tx, outcome.projectId, outcome.fingerprint);
+        if (waiting && waiting.status === 'pending') {
+          const why = `${outcome.service ?? 'the agent'} fixed it on its own (${outcome.strategy}), verified: outcome ${outcome.id}`;
+          const moved = await setDecisionStatus(tx, waiting.id, 'superseded', now, ['pending'], why);
+          if (moved) updates.push(decisionUpdate(moved));
         }
       }
       done.push({ outcome, status: verdict.status });
