@@ -56,7 +56,9 @@ describe.skipIf(!HAS_CHROMIUM)('the panel', () => {
     await page.goto(`${fixtures.origin}/quiet.html`);
     const tabId = await browser.tabId(page);
     const panel = await browser.openPanel(tabId);
-    await panel.getByText('No faults seen in this tab.').waitFor();
+    // Connected to the worker. (Not "no faults yet": a loaded machine can make the page's own
+    // load a long task, which the agent rightly reports.)
+    await panel.locator('[data-testid="link"]', { hasText: 'live' }).waitFor();
 
     await throwLater(page, 'first fault before the restart');
     await eventually(
