@@ -63,7 +63,14 @@ export async function settleDue(ctx: LoopContext): Promise<Settled[]> {
         const waiting = await findOpenDecision(tx, outcome.projectId, outcome.fingerprint);
         if (waiting && waiting.status === 'pending') {
           const why = `${outcome.service ?? 'the agent'} fixed it on its own (${outcome.strategy}), verified: outcome ${outcome.id}`;
-          const moved = await setDecisionStatus(tx, waiting.id, 'superseded', now, ['pending'], why);
+          const moved = await setDecisionStatus(
+            tx,
+            waiting.id,
+            'superseded',
+            now,
+            ['pending'],
+            why,
+          );
           if (moved) updates.push(decisionUpdate(moved));
         }
       }
