@@ -49,6 +49,24 @@ function noDelaySocket(options: { host: string[]; port: number[]; path?: string 
 
 type Client = postgres.Sql | postgres.TransactionSql;
 
+/**
+ * True when a write found the socket already ended by the server (a pooled connection that
+ * Postgres terminated, its close not yet seen): nothing of the statement reached the server.
+ */
+function neverSent(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === 'EPIPE';
+}
+
+/** Runs `work`, and once more when its first try never reached the server. */
+async function onceMore<R>(work: () => Promise<R>): Promise<R> {
+  try {
+    return await work();
+  } catch (error) {
+    if (!neverSent(error)) throw error;
+    return work();
+  }
+}
+
 /** Connects to Postgres at `url` and migrates it; several collectors may start at once. */
 export async function openPostgres(url: string, options: { max?: number } = {}): Promise<Database> {
   await migrateOnce(url);
@@ -72,7 +90,8 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
         prepare: true,
       });
     };
-  const execute = on(client);
+  const direct = on(client);
+  const execute: Execute = <T extends Row>(query: SQL) => onceMore(() => direct<T>(query));
   return {
     db,
     driver: 'postgres',
@@ -80,9 +99,11 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
     async transaction<R>(work: (execute: Execute) => Promise<R>): Promise<R> {
       // postgres.js types `begin`'s answer as an unwrapped array; keep the work's own type.
       let result: { value: R } | undefined;
-      await client.begin(async (tx) => {
-        result = { value: await work(on(tx)) };
-      });
+      await onceMore(() =>
+        client.begin(async (tx) => {
+          result = { value: await work(on(tx)) };
+        }),
+      );
       if (!result) throw new Error('the transaction ended without running its work');
       return result.value;
     },
