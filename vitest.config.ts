@@ -6,6 +6,8 @@ export default defineConfig({
   resolve: { conditions },
   ssr: { resolve: { conditions } },
   test: {
+    // Runs once for the whole run, so its notice is printed once.
+    globalSetup: ['test-notice.ts'],
     projects: [
       'shared',
       'collector',

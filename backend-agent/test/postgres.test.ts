@@ -7,8 +7,6 @@ import { postgresHelper } from '../src/postgres.js';
 import { issueDetail, storedOutcome, waitFor } from './support.js';
 
 const DB_URL = process.env.TEST_DATABASE_URL;
-if (!DB_URL)
-  console.warn('TEST_DATABASE_URL is not set: the backend agent Postgres suite is skipped.');
 
 describe.skipIf(!DB_URL).each(STORES)(
   'database connections killed, collector on $name',

@@ -7,8 +7,6 @@ import { redisHelper } from '../src/redis.js';
 import { issueDetail, storedOutcome, waitFor } from './support.js';
 
 const REDIS_URL = process.env.TEST_REDIS_URL;
-if (!REDIS_URL)
-  console.warn('TEST_REDIS_URL is not set: the backend agent Redis suite is skipped.');
 
 describe.skipIf(!REDIS_URL).each(STORES)('Redis connection killed, collector on $name', (store) => {
   const clock = testClock();

@@ -67,6 +67,18 @@ function problem(c: Context, error: ProblemError) {
   });
 }
 
+/** The methods some route answers for `path`, for a 405's `Allow`; none when no route has it. */
+function methodsFor(app: OpenAPIHono, path: string): string[] {
+  const methods = new Set<string>();
+  for (const route of app.routes) {
+    if (route.method === 'ALL' || route.path.includes('*')) continue;
+    const pattern = route.path.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/:[^/]+/g, '[^/]+');
+    if (new RegExp(`^${pattern}$`).test(path)) methods.add(route.method);
+  }
+  if (methods.has('GET')) methods.add('HEAD');
+  return [...methods].sort();
+}
+
 /** Builds the collector's HTTP app. */
 export function createApp(deps: AppDeps): OpenAPIHono {
   // Every route validates its query and path through its definition; a failure is a 400 naming the field.
@@ -97,16 +109,28 @@ export function createApp(deps: AppDeps): OpenAPIHono {
       }),
     );
   });
-  app.notFound((c) =>
-    problem(
+  app.notFound((c) => {
+    const allowed = methodsFor(app, c.req.path);
+    if (allowed.length > 0) {
+      return problem(
+        c,
+        new ProblemError({
+          status: 405,
+          title: 'Method not allowed',
+          detail: `${c.req.path} answers ${allowed.join(', ')}, not ${c.req.method}`,
+          headers: { Allow: allowed.join(', ') },
+        }),
+      );
+    }
+    return problem(
       c,
       new ProblemError({
         status: 404,
         title: 'Not found',
         detail: `no route for ${c.req.method} ${c.req.path}`,
       }),
-    ),
-  );
+    );
+  });
 
   mountReport(app, deps);
   mountRead(app, {

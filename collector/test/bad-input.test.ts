@@ -150,4 +150,16 @@ describe.each(STORES)('bad input on $name', ({ create }) => {
     });
     expect(route.status).toBe(404);
   });
+
+  it('answers a known route asked with the wrong method with 405 and what it allows', async () => {
+    const get = await fetch(`${suite.base}/api/report`);
+    expect(get.status).toBe(405);
+    expect(get.headers.get('allow')).toContain('POST');
+    expect(((await get.json()) as Problem).detail).toContain('/api/report');
+    const put = await fetch(`${suite.base}/api/commands/c-1/ack`, { method: 'PUT' });
+    expect(put.status).toBe(405);
+    expect(put.headers.get('allow')).toBe('POST');
+    const del = await fetch(`${suite.base}/api/issues`, { method: 'DELETE' });
+    expect(del.headers.get('allow')).toBe('GET, HEAD');
+  });
 });

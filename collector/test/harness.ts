@@ -57,13 +57,6 @@ export const STORES: Array<{ name: 'pglite' | 'postgres'; create: () => Promise<
     : []),
 ];
 
-if (!TEST_DATABASE_URL && !process.env.SELFHEAL_WARNED) {
-  process.env.SELFHEAL_WARNED = '1';
-  console.warn(
-    'TEST_DATABASE_URL is not set: the storage suites run on PGlite only, Postgres is skipped.',
-  );
-}
-
 /** Starts a collector on `target` with the test credentials, listening on a free port. */
 export async function startCollector(
   target: StoreTarget,
