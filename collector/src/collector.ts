@@ -158,6 +158,7 @@ export async function createCollector(
   retention.unref();
 
   let server: ServerType | undefined;
+  let stopping = false;
   let wss: WebSocketServer | undefined;
   return {
     app,
@@ -177,18 +178,25 @@ export async function createCollector(
           },
           (info: AddressInfo) => resolve(info.port),
         );
+        // Once stopping, every answer ends its connection: an agent that polls again at once on
+        // a kept-alive connection would otherwise hold the server open until it is killed.
+        server.prependListener('request', (_req, res) => {
+          if (stopping) res.setHeader('Connection', 'close');
+        });
         server.once('error', reject);
       });
     },
     async close() {
+      stopping = true;
       clearInterval(retention);
       await hub.close();
+      const closed = server
+        ? new Promise<void>((resolve) => server?.close(() => resolve()))
+        : Promise.resolve();
+      (server as { closeIdleConnections?: () => void } | undefined)?.closeIdleConnections?.();
+      // Ends the long polls, which answer at once from now on.
       await acting.close();
-      if (server) {
-        const closing = new Promise<void>((resolve) => server?.close(() => resolve()));
-        (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
-        await closing;
-      }
+      await closed;
       wss?.close();
       await ingest.drain();
       await decisions.close();

@@ -1,5 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { request } from 'node:http';
+import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Status } from '@selfheal/shared/protocol';
@@ -53,6 +53,49 @@ describe('the collector process', () => {
     } finally {
       second.proc.kill('SIGTERM');
       expect(await second.exited).toBe(0);
+    }
+  });
+
+  it('stops within 2 s with exit 0 while an agent holds a long poll on a kept-alive connection', async () => {
+    const proc = await spawnCollector({
+      DATA_DIR: mkdtempSync(join(tmpdir(), 'selfheal-stop-')),
+      ADMIN_TOKEN: 'sha_stop-admin-token',
+    });
+    const made = await fetch(`${proc.base}/api/services/orders/keys`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer sha_stop-admin-token' },
+    });
+    const { key } = (await made.json()) as { key: string };
+    // As an agent polls: one kept-alive connection, a new poll as soon as the last one answers.
+    const agent = new Agent({ keepAlive: true });
+    let polling = true;
+    const poll = () =>
+      new Promise<void>((resolve) => {
+        const req = request(`${proc.base}/api/commands?agent=orders-1&wait=25`, {
+          agent,
+          headers: { authorization: `Bearer ${key}` },
+        });
+        req.once('response', (res) => {
+          res.resume();
+          res.once('end', resolve);
+        });
+        req.once('error', () => resolve());
+        req.end();
+      });
+    const loop = (async () => {
+      while (polling) await poll();
+    })();
+    try {
+      await new Promise((r) => setTimeout(r, 500));
+      const asked = Date.now();
+      proc.proc.kill('SIGINT');
+      expect(await proc.exited).toBe(0);
+      expect(Date.now() - asked).toBeLessThan(2_000);
+    } finally {
+      polling = false;
+      proc.proc.kill('SIGKILL');
+      agent.destroy();
+      await loop;
     }
   });
 });
