@@ -154,3 +154,65 @@ describe('start period', () => {
     expect(agent.status().checks[0]).toMatchObject({ failuresInRow: 1, failing: true });
   });
 });
+
+describe('what the agent says', () => {
+  const quietAgent = (lines: string[], extra: Record<string, unknown> = {}) =>
+    new BackendAgent({
+      serviceName: 'orders',
+      builtins: false,
+      checks: [passing],
+      fixes: { reconnect_database: () => {} },
+      verifyTimeoutMs: 50,
+      stateFile: join(tmpdir(), `selfheal-agent-test-${Math.random()}.json`),
+      onLog: (line) => lines.push(line),
+      env: {},
+      ...extra,
+    });
+
+  it('says at start what it watches and that, with no key, it reports nowhere, once', async () => {
+    const lines: string[] = [];
+    const agent = quietAgent(lines).start();
+    try {
+      expect(agent.settings.collectorUrl).toBe('http://127.0.0.1:8787');
+      expect(lines.filter((l) => l.includes('no service key'))).toHaveLength(1);
+      expect(lines.find((l) => l.includes('watching orders'))).toMatch(
+        /watching orders: db every 30 s; fixes on its own \(.*reconnect_database.*\); reports nowhere until it has a service key/,
+      );
+    } finally {
+      await agent.stop(100);
+    }
+  });
+
+  it('says once that it cannot reach the collector, not on every attempt', async () => {
+    const lines: string[] = [];
+    const agent = quietAgent(lines, {
+      collectorUrl: 'http://127.0.0.1:1',
+      agentKey: 'shs_unreachable',
+      commands: false,
+    }).start();
+    try {
+      agent.captureError(new Error('one'));
+      await agent.flush();
+      agent.captureError(new Error('two'));
+      await agent.flush();
+      const told = lines.filter((l) =>
+        l.includes('cannot reach the collector at http://127.0.0.1:1'),
+      );
+      expect(told).toHaveLength(1);
+      expect(told[0]).toContain('ECONNREFUSED');
+    } finally {
+      await agent.stop(100);
+    }
+  });
+
+  it('says each fix it ran and whether it worked', async () => {
+    const lines: string[] = [];
+    const agent = quietAgent(lines);
+    await agent.runChecks();
+    const fingerprint = agent.status().checks[0]?.fingerprint as string;
+    await agent.execute(command({ strategy: 'reconnect_database', params: {}, fingerprint }));
+    expect(lines.find((l) => l.includes('reconnect_database worked'))).toContain(
+      `db_down (${fingerprint})`,
+    );
+  });
+});

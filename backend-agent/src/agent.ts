@@ -68,7 +68,10 @@ export class BackendAgent {
     const { serviceName, hostname, collectorUrl, agentKey } = this.settings;
     this.agentId = `${serviceName}:${hostname}`;
     const onError = (where: string, error: unknown) => this.fault(where, error);
-    const push = (event: Event) => this.reporter.push(event);
+    const push = (event: Event) => {
+      if (event.type === 'fix_outcome') this.tellFix(event);
+      this.reporter.push(event);
+    };
     this.reporter = createReporter({
       collectorUrl,
       agentKey,
@@ -161,6 +164,7 @@ export class BackendAgent {
     }
     this.reporter.start();
     this.channel?.start();
+    this.sayWatching();
     if (this.options.captureProcessErrors !== false) {
       this.releaseProcessErrors = captureProcessErrors((error, source) => {
         try {
@@ -376,23 +380,44 @@ export class BackendAgent {
       .finally(() => this.healing.delete(state.fingerprint));
   }
 
-  /** A warning the user must see: to `onLog`, else as a Node process warning (stderr). */
-  private warn(message: string): void {
+  /** Says once at start what the agent watches, what it may fix, and where it reports. */
+  private sayWatching(): void {
+    const { serviceName, checkInterval, autoFix, collectorUrl, agentKey } = this.settings;
+    const checks = this.monitor.checks().map((check) => check.name);
+    const fixes = [...this.fixes.keys()];
+    this.say(
+      `watching ${serviceName}: ${checks.length > 0 ? checks.join(', ') : 'no checks'} every ${checkInterval} s; ` +
+        `${autoFix ? 'fixes on its own' : 'fixes only on command'} (${fixes.length > 0 ? fixes.join(', ') : 'none'}); ` +
+        (agentKey ? `reports to ${collectorUrl}` : 'reports nowhere until it has a service key'),
+    );
+  }
+
+  /** Says each fix the agent ran and whether it worked, as it verified it. */
+  private tellFix(event: Event): void {
+    const data = (event.data ?? {}) as { kind?: string; verifiedBy?: string; detail?: string };
+    const what = data.kind ? `${data.kind} (${event.fingerprint})` : event.fingerprint;
+    const how = data.verifiedBy ? `, verified by ${data.verifiedBy}` : '';
+    const detail = data.detail ? `: ${data.detail.slice(0, 300)}` : '';
+    this.say(`${event.message} for ${what}${how}${detail}`);
+  }
+
+  /** A line for the user: to `onLog`, else to stderr. */
+  private say(message: string): void {
     try {
       if (this.options.onLog) this.options.onLog(`selfheal agent: ${message}`);
-      else process.emitWarning(message, 'SelfhealWarning');
+      else process.stderr.write(`selfheal agent: ${message}\n`);
     } catch {
       // A logger that throws must not take the agent down with it.
     }
   }
 
+  private warn(message: string): void {
+    this.say(message);
+  }
+
   private fault(where: string, error: unknown): void {
     bump(this.counters.internalErrors, where);
-    try {
-      this.options.onLog?.(`selfheal agent: ${where}: ${errorText(error)}`);
-    } catch {
-      // A logger that throws must not take the agent down with it.
-    }
+    this.say(`${where}: ${errorText(error)}`);
   }
 }
 

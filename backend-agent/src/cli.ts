@@ -115,13 +115,8 @@ async function main(argv: string[]): Promise<number> {
   }
 
   supervisor?.start();
+  // Says what it watches, and each fix it runs, through `log`.
   agent.start();
-  log(
-    `watching ${agent.settings.serviceName}: ${agent
-      .status()
-      .checks.map((c) => c.name)
-      .join(', ')} every ${agent.settings.checkInterval} s`,
-  );
   // The agent's own timers are unref'd; this one keeps the sidecar alive until it is told to stop.
   const keepAlive = setInterval(() => {}, 1 << 30);
   await new Promise<void>((resolve) => {

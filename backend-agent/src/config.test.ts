@@ -34,7 +34,8 @@ describe('settings', () => {
     expect(resolveSettings({ serviceName: 'a' }, {})).toMatchObject({
       checkInterval: 30,
       autoFix: true,
-      collectorUrl: null,
+      collectorUrl: 'http://127.0.0.1:8787',
+      agentKey: null,
     });
     expect(
       resolveSettings(

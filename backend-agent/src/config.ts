@@ -7,11 +7,11 @@ export { ConfigError };
 /** What the agent reads from its options or, when absent, from the environment. */
 export interface AgentSettings {
   serviceName: string;
-  /** The collector's base URL, or null to keep events in the buffer only (nothing is sent). */
-  collectorUrl: string | null;
+  /** The collector's base URL; `DEFAULT_COLLECTOR_URL` when none is given. */
+  collectorUrl: string;
   /** The service key sent to the collector. */
   agentKey: string | null;
-  /** Said once at start: the key cannot work for a backend agent, and how to make one that does. */
+  /** Said once at start: there is no key, or it cannot work for a backend agent, and how to make one that does. */
   keyWarning: string | null;
   /** Seconds between two rounds of checks. */
   checkInterval: number;
@@ -63,6 +63,9 @@ export function parseUrl(name: string, raw: string): string {
   return url.toString().replace(/\/+$/, '');
 }
 
+/** Where a collector started with its defaults listens. */
+export const DEFAULT_COLLECTOR_URL = 'http://127.0.0.1:8787';
+
 const SERVICE_NAME = /^[\w.:@/-]{1,256}$/;
 
 /**
@@ -94,7 +97,7 @@ export function resolveSettings(
             : 'COLLECTOR_URL',
         rawUrl,
       )
-    : null;
+    : DEFAULT_COLLECTOR_URL;
   if ('projectKey' in input) {
     throw new ConfigError(
       'projectKey is gone: a backend agent sends its service key (the agentKey or agentKeyFile option, or SELFHEAL_AGENT_KEY)',
@@ -106,11 +109,18 @@ export function resolveSettings(
     serviceName,
     collectorUrl,
   );
-  if (collectorUrl && !agentKey) {
+  if (rawUrl && !agentKey) {
     throw new ConfigError(
       `a service key is required to report (SELFHEAL_AGENT_KEY, SELFHEAL_AGENT_KEY_FILE or the agentKey option); make one with ${keyCommand(serviceName, collectorUrl)}`,
     );
   }
+  // With no collector given and no key, nothing can be sent; the agent still checks and fixes,
+  // and says so once.
+  const warning =
+    keyWarning ??
+    (agentKey
+      ? null
+      : `no service key, so nothing is sent to ${collectorUrl} (events are kept in a bounded buffer): make one with ${keyCommand(serviceName, collectorUrl)} and give it as SELFHEAL_AGENT_KEY`);
   const checkInterval =
     input.checkInterval !== undefined
       ? parseSeconds('checkInterval', input.checkInterval)
@@ -128,7 +138,7 @@ export function resolveSettings(
     serviceName,
     collectorUrl,
     agentKey,
-    keyWarning,
+    keyWarning: warning,
     checkInterval,
     autoFix,
     hostname: input.hostname ?? osHostname(),

@@ -87,7 +87,8 @@ export function createReporter(options: ReporterOptions): Reporter {
   }
 
   async function sendOnce(): Promise<boolean> {
-    if (!options.collectorUrl || queue.length === 0) return false;
+    // Without a key nothing can be accepted; the agent said so once at start.
+    if (!options.collectorUrl || !options.agentKey || queue.length === 0) return false;
     const batch = queue.slice(0, batchLimit);
     inflight = batch.length;
     const body = JSON.stringify({
@@ -134,8 +135,12 @@ export function createReporter(options: ReporterOptions): Reporter {
         `collector answered ${answer.status}: ${answer.body.slice(0, 300)}`,
       );
       return true;
-    } catch {
+    } catch (error) {
       failed();
+      refusals.refused(
+        'report',
+        `cannot reach the collector at ${options.collectorUrl} (${reason(error)}); events are kept and sent when it answers`,
+      );
       return false;
     } finally {
       inflight = 0;
@@ -213,4 +218,13 @@ function safeJson(text: string): unknown {
   } catch {
     return {};
   }
+}
+
+/** Why a request failed, in a few words: the socket's code, else the error's message. */
+function reason(error: unknown): string {
+  const cause = (error as { cause?: { code?: unknown } } | null)?.cause;
+  if (typeof cause?.code === 'string') return cause.code;
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string') return code;
+  return error instanceof Error ? error.message.slice(0, 200) : String(error).slice(0, 200);
 }
