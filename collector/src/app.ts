@@ -51,6 +51,8 @@ export interface AppDeps {
   /** Page commands for a report's answer. */
   recommendations: Recommendations;
   clock: Clock;
+  /** Days of events the store keeps. */
+  retentionDays: number;
 }
 
 function problem(c: Context, error: ProblemError) {

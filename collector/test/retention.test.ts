@@ -31,16 +31,15 @@ describe.each(STORES)('retention on $name', ({ create }) => {
     const sent = {
       today: event({ message, timestamp: now }),
       yesterday: event({ message, timestamp: now - DAY }),
-      ancient: event({ message, timestamp: now - 30 * DAY }),
       early: event({ message, timestamp: now + 5 * DAY }),
     };
     const res = await report(suite.base, { agent: 'frontend', events: Object.values(sent) });
-    expect(await res.json()).toEqual({ accepted: 4, duplicates: 0 });
+    expect(await res.json()).toEqual({ accepted: 3, duplicates: 0 });
     const { issues } = await adminGet(suite.base, '/api/issues?limit=1000');
     const issue = issues.find((i: { title: string }) => i.title === message);
-    expect(issue.count).toBe(4);
+    expect(issue.count).toBe(3);
 
-    // Three days later, keeping two days: yesterday's partition and the stragglers go.
+    // Three days later, keeping two days: yesterday's partition goes.
     const later = now + 3 * DAY;
     const result = await applyRetention(suite.collector.database, 2, later);
     expect(result.dropped).toEqual(expect.arrayContaining([partitionOf(now - DAY)]));
@@ -51,9 +50,27 @@ describe.each(STORES)('retention on $name', ({ create }) => {
     const detail = await adminGet(suite.base, `/api/issues/${issue.fingerprint}`);
     const kept = detail.events.map((e: { id: string }) => e.id).sort();
     expect(kept).toEqual([sent.early.id].sort());
-    expect(detail.issue.count).toBe(4);
+    expect(detail.issue.count).toBe(3);
     // The early event now lives in its own day and is still found on a resend.
     const again = await report(suite.base, { agent: 'frontend', events: [sent.early] });
     expect(await again.json()).toEqual({ accepted: 0, duplicates: 1 });
+  });
+
+  it('refuses an event older than it keeps, naming it, so a resend is never counted twice', async () => {
+    const now = Date.now();
+    const message = 'ancient probe failed';
+    const batch = {
+      agent: 'frontend',
+      events: [event({ message, timestamp: now }), event({ message, timestamp: now - 30 * DAY })],
+    };
+    for (let i = 0; i < 2; i++) {
+      const res = await report(suite.base, batch);
+      expect(res.status).toBe(400);
+      const problem = (await res.json()) as { detail: string };
+      expect(problem.detail).toContain('events.1.timestamp');
+      expect(problem.detail).toContain('older than the 2 days this collector keeps');
+    }
+    const { issues } = await adminGet(suite.base, '/api/issues?limit=1000');
+    expect(issues.find((i: { title: string }) => i.title === message)).toBeUndefined();
   });
 });

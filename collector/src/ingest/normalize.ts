@@ -71,6 +71,23 @@ export function parseReport(body: unknown, now: number): Report {
   return fromLegacy(result.data, now);
 }
 
+/**
+ * Refuses a report holding an event older than what the store keeps: retention would drop it,
+ * and the same event sent again would then be stored and counted a second time.
+ */
+export function assertWithinRetention(report: Report, cutoff: number, days: number): void {
+  const index = report.events.findIndex((event) => event.timestamp < cutoff);
+  if (index < 0) return;
+  const field = `events.${index}.timestamp`;
+  const message = `older than the ${days} days this collector keeps (before ${new Date(cutoff).toISOString()}); send the time the event happened, in ms since the epoch`;
+  throw new ProblemError({
+    status: 400,
+    title: 'Invalid request',
+    detail: `${field}: ${message}`,
+    errors: [{ field, message }],
+  });
+}
+
 function fromLegacy(legacy: LegacyReport, now: number): Report {
   const { event, ...envelope } = legacy;
   return {

@@ -8,10 +8,11 @@ import type { Recommendations } from '../commands/recommend.js';
 import { isStoreUnreachable, ProblemError } from '../errors.js';
 import { authorizeReport } from '../ingest/authorize.js';
 import type { GroupCommit } from '../ingest/group-commit.js';
-import { parseReport, toIngestReport } from '../ingest/normalize.js';
+import { assertWithinRetention, parseReport, toIngestReport } from '../ingest/normalize.js';
 import type { RateLimiter } from '../ingest/rate-limit.js';
 import type { Metrics } from '../metrics.js';
 import { allowsOrigin, type Keyring, type Project } from '../store/keyring.js';
+import { retentionCutoff } from '../store/retention.js';
 import { boundedBody } from './body-bounds.js';
 import type { BodyBudget } from './body-budget.js';
 import { problemResponses } from './openapi.js';
@@ -32,6 +33,8 @@ export interface ReportRouteDeps {
   recommendations: Recommendations;
   /** Stamps `receivedAt`, which verification windows are measured against. */
   clock: Clock;
+  /** Days of events kept; an older event is refused, since it could not be deduplicated. */
+  retentionDays: number;
 }
 
 type IngestEnv = { Variables: KeyVariables };
@@ -132,6 +135,7 @@ export function mountReport(app: OpenAPIHono, deps: ReportRouteDeps): void {
     let report: ReturnType<typeof parseReport>;
     try {
       report = authorizeReport(principal, parseReport(await readJsonBody(c), now));
+      assertWithinRetention(report, retentionCutoff(deps.retentionDays, now), deps.retentionDays);
     } catch (error) {
       const status = error instanceof ProblemError ? error.status : 400;
       refuse(status === 413 ? 'too_large' : status === 403 ? 'forbidden' : 'invalid');

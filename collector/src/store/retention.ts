@@ -18,6 +18,11 @@ const nameOf = (day: number) =>
   `events_p${new Date(day).toISOString().slice(0, 10).replaceAll('-', '')}`;
 const iso = (ms: number) => new Date(ms).toISOString();
 
+/** The oldest event time retention keeps at `now`: the start of the day `days` days ago. */
+export function retentionCutoff(days: number, now: number): number {
+  return dayStart(now) - days * DAY_MS;
+}
+
 /**
  * Keeps the events of the last `days` days: creates each day's partition (from `days` ago to
  * two days ahead), moving any of its rows out of the default partition first, and drops the
@@ -30,7 +35,7 @@ export async function applyRetention(
   now = Date.now(),
 ): Promise<RetentionResult> {
   const today = dayStart(now);
-  const cutoff = today - days * DAY_MS;
+  const cutoff = retentionCutoff(days, now);
   const existing = new Set(
     (
       await database.execute<{ name: string }>(sql`

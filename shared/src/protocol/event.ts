@@ -41,7 +41,8 @@ const idSchema = z.string().min(1).max(LIMITS.maxIdLength).meta({
   description: 'Chosen by the client, unique per project; a resent id is a duplicate.',
 });
 const timestampSchema = epochMsSchema.meta({
-  description: 'When it happened, epoch milliseconds.',
+  description:
+    'When it happened, epoch milliseconds. The collector refuses (400) an event older than it keeps (RETENTION_DAYS).',
 });
 
 /** One schema per event type, each with its own `data`, switched on `type`. */
