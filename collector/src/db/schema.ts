@@ -122,7 +122,10 @@ export const issues = pgTable(
     severity: severity(),
     title: text('title').notNull(),
     count: integer('count').notNull(),
+    /** The service (or page origin) of the latest event. */
     service: text('service'),
+    /** Every service or page origin it was seen on, latest first, at most `MAX_ISSUE_SERVICES`. */
+    services: text('services').array().notNull().default(sql`'{}'::text[]`),
     url: text('url'),
     firstSeen: time('first_seen').notNull(),
     lastSeen: time('last_seen').notNull(),

@@ -14,6 +14,9 @@ type IssueRow = Omit<typeof issues.$inferSelect, 'firstSeen' | 'lastSeen'> & {
   isNew: boolean;
 };
 
+/** Most services (or page origins) an issue lists as where it was seen. */
+export const MAX_ISSUE_SERVICES = 20;
+
 /** The fingerprint under which a project's new fault groups past the cap are counted. */
 export const OVERFLOW_FINGERPRINT = 'overflow';
 
@@ -96,13 +99,14 @@ export async function aggregate(
         (array_agg(severity order by seq desc))[1] as severity,
         (array_agg(title order by seq desc))[1] as title,
         (array_agg(service order by seq desc) filter (where service is not null))[1] as service,
-        (array_agg(url order by seq desc) filter (where url is not null))[1] as url
+        (array_agg(url order by seq desc) filter (where url is not null))[1] as url,
+        (array_agg(distinct service) filter (where service is not null)) as services
       from mapped group by project_id, fingerprint
     )
     insert into ${issues} (project_id, fingerprint, type, kind, severity, title, count, service,
-      url, first_seen, last_seen)
-    select project_id, fingerprint, type, kind, severity, title, count, service, url,
-      first_seen, last_seen
+      services, url, first_seen, last_seen)
+    select project_id, fingerprint, type, kind, severity, title, count, service,
+      coalesce(services, '{}'), url, first_seen, last_seen
     from folded order by project_id, fingerprint
     on conflict (project_id, fingerprint) do update set
       count = ${issues}.count + excluded.count,
@@ -110,9 +114,13 @@ export async function aggregate(
       severity = excluded.severity,
       title = excluded.title,
       service = coalesce(excluded.service, ${issues}.service),
+      services = array(
+        select s from unnest(excluded.services || ${issues}.services) with ordinality as t(s, i)
+        group by s order by min(i) limit ${MAX_ISSUE_SERVICES}
+      ),
       url = coalesce(excluded.url, ${issues}.url)
     returning project_id as "projectId", fingerprint, type, kind, severity, title, count, service,
-      url, extract(epoch from first_seen)::float8 * 1000 as "firstSeen",
+      services, url, extract(epoch from first_seen)::float8 * 1000 as "firstSeen",
       extract(epoch from last_seen)::float8 * 1000 as "lastSeen", (xmax = 0) as "isNew",
       (select count(*)::int from pending) as taken,
       (select count(*)::int from over) as overflowed`);

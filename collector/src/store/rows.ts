@@ -13,6 +13,7 @@ export function toIssue(row: Omit<typeof issues.$inferSelect, 'projectId'>): Iss
     firstSeen: row.firstSeen.toISOString(),
     lastSeen: row.lastSeen.toISOString(),
     service: row.service,
+    services: row.services,
     url: row.url,
   };
 }

@@ -13,7 +13,13 @@ export const issueSchema = z
     count: z.number().int(),
     firstSeen: z.string().meta({ description: 'ISO 8601 time of the first event.' }),
     lastSeen: z.string().meta({ description: 'ISO 8601 time of the latest event.' }),
-    service: z.string().nullable(),
+    service: z
+      .string()
+      .nullable()
+      .meta({ description: 'The service (or page origin) of the latest event.' }),
+    services: z.array(z.string()).meta({
+      description: 'Every service or page origin it was seen on, latest first (at most 20).',
+    }),
     url: z.string().nullable(),
   })
   .meta({ id: 'Issue' });
