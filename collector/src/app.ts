@@ -15,6 +15,7 @@ import type { Metrics } from './metrics.js';
 import { validationHook } from './protocol-check.js';
 import type { BodyBudget } from './routes/body-budget.js';
 import { mountCommands } from './routes/commands.js';
+import { mountDashboardStatic } from './routes/dashboard-static.js';
 import { mountDecisions } from './routes/decisions.js';
 import { mountHealth } from './routes/health.js';
 import { mountLive } from './routes/live.js';
@@ -51,6 +52,8 @@ export interface AppDeps {
   /** Page commands for a report's answer. */
   recommendations: Recommendations;
   clock: Clock;
+  /** The dashboard's built files, served at `/`; without it `/` is not served. */
+  dashboardDir?: string;
 }
 
 function problem(c: Context, error: ProblemError) {
@@ -121,6 +124,8 @@ export function createApp(deps: AppDeps): OpenAPIHono {
   mountServiceKeys(app, { ...deps, db: deps.database.db });
   if (deps.hub)
     mountLive(app, { hub: deps.hub, adminTokenHash: deps.adminTokenHash, instance: deps.instance });
+
+  if (deps.dashboardDir) mountDashboardStatic(app, { dashboardDir: deps.dashboardDir });
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'projectKey', {
     type: 'http',

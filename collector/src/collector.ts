@@ -140,6 +140,7 @@ export async function createCollector(
     limiter: createRateLimiter(config.rateLimitPerSecond, config.rateLimitBurst),
     foldPending: () => aggregator.foldPending(),
     hub,
+    dashboardDir: config.dashboardDir,
   });
   // Figures a stopped collector left pending are folded now.
   aggregator.poke();
