@@ -15,6 +15,7 @@ import type { Metrics } from './metrics.js';
 import { validationHook } from './protocol-check.js';
 import type { BodyBudget } from './routes/body-budget.js';
 import { mountCommands } from './routes/commands.js';
+import { mountDashboard } from './routes/dashboard.js';
 import { mountDashboardStatic } from './routes/dashboard-static.js';
 import { mountDecisions } from './routes/decisions.js';
 import { mountHealth } from './routes/health.js';
@@ -125,6 +126,7 @@ export function createApp(deps: AppDeps): OpenAPIHono {
   if (deps.hub)
     mountLive(app, { hub: deps.hub, adminTokenHash: deps.adminTokenHash, instance: deps.instance });
 
+  mountDashboard(app, deps);
   if (deps.dashboardDir) mountDashboardStatic(app, { dashboardDir: deps.dashboardDir });
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'projectKey', {
