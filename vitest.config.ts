@@ -12,6 +12,7 @@ export default defineConfig({
       'backend-agent',
       'extension',
       'extension/vitest.browser.config.ts',
+      'dashboard/vitest.config.ts',
     ],
   },
 });
