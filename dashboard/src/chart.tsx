@@ -30,7 +30,8 @@ export function TimeChart(props: {
         height: props.height ?? 200,
         legend: { show: true },
         scales: {
-          x: { time: true },
+          // A little room after the last bucket, so its point is not cut in half.
+          x: { time: true, range: (_u, min, max) => [min, max + (max - min) / 40] },
           y: { range: (_u, _min, max) => [0, percent ? 100 : Math.max(1, max * 1.1)] },
         },
         axes: [{}, { values: (_u, ticks) => ticks.map((t) => (percent ? `${t} %` : String(t))) }],
