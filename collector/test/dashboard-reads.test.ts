@@ -85,6 +85,16 @@ describe.each(STORES)('dashboard reads on $name', ({ create }) => {
     expect(await adminGet(suite.base, '/api/model-calls')).toEqual({ calls: [] });
   });
 
+  it('describes the new reads in /openapi.json, and not the page', async () => {
+    const doc = (await (await fetch(`${suite.base}/openapi.json`)).json()) as {
+      paths: Record<string, unknown>;
+    };
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/api/trends', '/api/fixes', '/api/model-calls']),
+    );
+    expect(Object.keys(doc.paths)).not.toContain('/');
+  });
+
   it('refuses bad parameters with 400 naming the field, and no token with 401', async () => {
     for (const [path, field] of [
       ['/api/trends?bucket=week', 'bucket'],
