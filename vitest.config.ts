@@ -12,7 +12,8 @@ export default defineConfig({
       'backend-agent',
       'extension',
       'extension/vitest.browser.config.ts',
-      'dashboard/vitest.config.ts',
+      'dashboard',
+      'dashboard/vitest.browser.config.ts',
     ],
   },
 });
