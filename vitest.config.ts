@@ -14,6 +14,8 @@ export default defineConfig({
       'backend-agent',
       'extension',
       'extension/vitest.browser.config.ts',
+      'dashboard',
+      'dashboard/vitest.browser.config.ts',
     ],
   },
 });

@@ -15,6 +15,8 @@ import type { Metrics } from './metrics.js';
 import { validationHook } from './protocol-check.js';
 import type { BodyBudget } from './routes/body-budget.js';
 import { mountCommands } from './routes/commands.js';
+import { mountDashboard } from './routes/dashboard.js';
+import { mountDashboardStatic } from './routes/dashboard-static.js';
 import { mountDecisions } from './routes/decisions.js';
 import { mountHealth } from './routes/health.js';
 import { mountLive } from './routes/live.js';
@@ -53,6 +55,8 @@ export interface AppDeps {
   clock: Clock;
   /** Days of events the store keeps. */
   retentionDays: number;
+  /** The dashboard's built files, served at `/`; without it `/` is not served. */
+  dashboardDir?: string;
 }
 
 function problem(c: Context, error: ProblemError) {
@@ -147,6 +151,9 @@ export function createApp(deps: AppDeps): OpenAPIHono {
   mountServiceKeys(app, { ...deps, db: deps.database.db });
   if (deps.hub)
     mountLive(app, { hub: deps.hub, adminTokenHash: deps.adminTokenHash, instance: deps.instance });
+
+  mountDashboard(app, deps);
+  if (deps.dashboardDir) mountDashboardStatic(app, { dashboardDir: deps.dashboardDir });
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'projectKey', {
     type: 'http',

@@ -141,6 +141,7 @@ export async function createCollector(
     foldPending: () => aggregator.foldPending(),
     hub,
     retentionDays: config.retentionDays,
+    dashboardDir: config.dashboardDir,
   });
   // Figures a stopped collector left pending are folded now.
   aggregator.poke();

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { RISK_LEVELS, type RiskLevel } from '@selfheal/shared';
 import { z } from 'zod';
 
@@ -40,6 +41,8 @@ export interface CollectorConfig {
   aggregateDelayMs: number;
   /** How the collector decides and acts on issues. */
   decisions: DecisionConfig;
+  /** The dashboard's built files, served at `/`; none, `/` is not served. */
+  dashboardDir?: string;
 }
 
 /** The decision loop's settings. */
@@ -84,6 +87,11 @@ export const defaultDecisionConfig: DecisionConfig = {
   decisionTtlMs: 1_800_000,
 };
 
+/** The dashboard's build in this repository (`dashboard/dist`). */
+export const DEFAULT_DASHBOARD_DIR = fileURLToPath(
+  new URL('../../dashboard/dist', import.meta.url),
+);
+
 /** Every default, written once: `fromEnv` and tests start from these. */
 export const defaultConfig = {
   port: 8787,
@@ -102,6 +110,7 @@ export const defaultConfig = {
   aggregateDelayMs: 200,
   decisions: defaultDecisionConfig,
   retentionDays: 14,
+  dashboardDir: DEFAULT_DASHBOARD_DIR,
 } as const satisfies Partial<CollectorConfig>;
 
 const count = (fallback: number, min = 1) => z.coerce.number().int().min(min).default(fallback);
@@ -150,6 +159,7 @@ const envSchema = z.object({
   PERSISTENT_WINDOW: seconds(d.persistentWindowMs, 1),
   DECISION_TTL: seconds(d.decisionTtlMs, 1),
   RETENTION_DAYS: count(defaultConfig.retentionDays),
+  DASHBOARD_DIR: z.string().min(1).default(defaultConfig.dashboardDir),
 });
 
 /** Reads the configuration from environment variables; throws naming each bad one. */
@@ -201,5 +211,6 @@ export function fromEnv(env: Record<string, string | undefined>): CollectorConfi
       decisionTtlMs: e.DECISION_TTL * 1000,
     },
     retentionDays: e.RETENTION_DAYS,
+    dashboardDir: resolve(e.INIT_CWD ?? '.', e.DASHBOARD_DIR),
   };
 }

@@ -1,5 +1,6 @@
 import { awaitsPerson } from '@selfheal/shared';
 import type { Decision } from '@selfheal/shared/protocol';
+import type { ComponentChildren } from 'preact';
 
 /** What the panel knows of the collector's decisions for this tab's issues. */
 export interface DecisionsView {
@@ -15,19 +16,27 @@ export function Decisions(props: {
   canDecide: boolean;
   onRefresh(): void;
   onDecide(decisionId: string, action: 'approve' | 'reject'): void;
+  /** The heading; the panel's by default. */
+  title?: string;
+  /** Said when there is no decision; the panel's by default. */
+  empty?: string;
+  /** More about one decision, under its reasoning (the dashboard: its fault, record and outcome). */
+  details?(decision: Decision): ComponentChildren;
 }) {
   const { view, canDecide } = props;
   return (
     <section aria-label="Decisions">
       <h2>
-        Collector decisions <span class="count">{view.decisions.length}</span>
+        {props.title ?? 'Collector decisions'} <span class="count">{view.decisions.length}</span>
         <button type="button" class="link" onClick={props.onRefresh} disabled={view.loading}>
           {view.loading ? 'Loading…' : 'Refresh'}
         </button>
       </h2>
       {view.error ? <p class="notice">{view.error}</p> : null}
       {view.available && view.decisions.length === 0 ? (
-        <p class="empty">The collector has not decided anything about this tab’s issues.</p>
+        <p class="empty">
+          {props.empty ?? 'The collector has not decided anything about this tab’s issues.'}
+        </p>
       ) : null}
       <ul class="decisions">
         {view.decisions.map((d) => (
@@ -53,6 +62,7 @@ export function Decisions(props: {
                 </span>
               ) : null}
             </div>
+            {props.details?.(d)}
             <div class="reason">{d.reasoning}</div>
             {d.developerFix ? (
               <div class="detail">
