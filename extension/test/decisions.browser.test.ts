@@ -39,7 +39,7 @@ describe.skipIf(!HAS_CHROMIUM)('the collector’s decisions in the panel', () =>
       console.warn('This collector has no decisions API: the decision tests are skipped.');
     fixtures = await startFixtures();
     browser = await launchWithExtension();
-    await browser.configure({ collectorUrl: base, projectKey: KEY, adminToken: ADMIN });
+    await browser.configure({ collectorUrl: base, projectKey: KEY, adminToken: '' });
   });
 
   afterAll(async () => {
@@ -55,6 +55,16 @@ describe.skipIf(!HAS_CHROMIUM)('the collector’s decisions in the panel', () =>
     await page.goto(`${fixtures.origin}/stale.html`);
     const tabId = await browser.tabId(page);
     const panel = await browser.openPanel(tabId);
+    // No token yet: the panel says what is missing, and forgets it once a token is saved.
+    const banner = panel.getByText('Set an admin token to see the collector’s decisions.');
+    await banner.waitFor({ timeout: 10_000 });
+    await panel.getByRole('button', { name: 'Settings' }).click();
+    await panel.locator('input[name="adminToken"]').fill(ADMIN);
+    await panel.getByRole('button', { name: 'Save' }).click();
+    await panel.getByRole('status').getByText('Saved.').waitFor();
+    await panel.getByRole('button', { name: 'Overview' }).click();
+    // Well before the panel's own 15 s poll.
+    await banner.waitFor({ state: 'detached', timeout: 3_000 });
     const pending = panel.locator('ul.decisions li[data-status="pending"]', {
       hasText: 'reload_page',
     });
@@ -66,6 +76,8 @@ describe.skipIf(!HAS_CHROMIUM)('the collector’s decisions in the panel', () =>
       (n) => n > 0,
       45_000,
     );
+    // Each decision says which fault it is for.
+    expect(await pending.first().locator('[data-fault]').textContent()).toMatch(/^For \w+: /);
     await pending.first().getByRole('button', { name: 'Approve' }).click();
     await panel
       .locator('ul.decisions li:not([data-status="pending"])', { hasText: 'reload_page' })

@@ -36,6 +36,8 @@ export function App({ tabId }: { tabId: number | undefined }) {
           return;
         case 'settings':
           setSettings(message.settings);
+          // A token saved (or cleared) changes what the collector shows: ask again at once.
+          connection.current?.send({ type: 'refresh_decisions', tabId });
           return;
         case 'decisions':
           setDecisions({ ...message, loading: false });
@@ -130,6 +132,14 @@ export function App({ tabId }: { tabId: number | undefined }) {
             onDecide={(decisionId, action) =>
               connection.current?.send({ type: 'decide', tabId, decisionId, action })
             }
+            details={(d) => {
+              const fault = state.faults.find((f) => f.fingerprint === d.fingerprint);
+              return (
+                <div class="detail" data-fault={d.fingerprint}>
+                  For {fault ? `${fault.kind}: ${fault.title}` : `fault ${d.fingerprint}`}
+                </div>
+              );
+            }}
           />
           <footer>
             <button
