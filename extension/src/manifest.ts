@@ -44,7 +44,16 @@ export function createManifest(target: Target, version: string): ManifestV3Expor
       ? { key: PUBLIC_KEY, minimum_chrome_version: '111' }
       : {
           browser_specific_settings: {
-            gecko: { id: 'selfheal@selfheal.dev', strict_min_version: '128.0' },
+            gecko: {
+              id: 'selfheal@selfheal.dev',
+              strict_min_version: '140.0',
+              // What the agent sends to the collector the user sets: the faults of the pages
+              // it watches (their URLs, error text, timings), nothing to anyone else.
+              data_collection_permissions: {
+                required: ['browsingActivity', 'websiteContent'],
+              },
+            },
+            gecko_android: { strict_min_version: '142.0' },
           },
         }),
     permissions: ['storage', 'scripting'],
