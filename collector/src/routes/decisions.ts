@@ -7,9 +7,9 @@ import {
 } from '@selfheal/shared/protocol';
 import { requireAdmin } from '../auth.js';
 import type { Db } from '../db/database.js';
-import type { DecisionLoop } from '../decide/loop.js';
-import { listDecisions, toDecision } from '../decide/store.js';
-import { listKnowledge } from '../learn/knowledge.js';
+import { listKnowledge } from '../loop/learn.js';
+import type { DecisionLoop } from '../loop/loop.js';
+import { listDecisions, toDecision } from '../store/decisions.js';
 import { problemResponses } from './openapi.js';
 
 /** What the decision routes need. */

@@ -7,9 +7,9 @@ import {
 } from '@selfheal/shared/protocol';
 import { requireAdmin } from '../auth.js';
 import type { Db } from '../db/database.js';
-import { decisionStatus } from '../decide/store-status.js';
 import { ProblemError } from '../errors.js';
 import { getIssue, getStatus, listAgents, listIssues } from '../store/queries.js';
+import { decisionStatus } from '../store/status.js';
 import { projectQuery } from './decisions.js';
 import { problemResponses } from './openapi.js';
 

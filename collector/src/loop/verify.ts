@@ -1,17 +1,12 @@
 import type { DashboardUpdate } from '@selfheal/shared/protocol';
 import type { CommandRow } from '../commands/store.js';
-import {
-  afterDispatch,
-  canRollBack,
-  decisionUpdate,
-  dispatch,
-  type LoopContext,
-} from '../decide/loop-act.js';
-import { findOpenDecision, setDecisionStatus } from '../decide/store.js';
 import { publish } from '../live/publish.js';
+import { findOpenDecision, setDecisionStatus } from '../store/decisions.js';
+import { decisionOf, lockDueOutcomes, type OutcomeRow, settleOutcome } from '../store/outcomes.js';
+import { afterDispatch, canRollBack, dispatch } from './act.js';
+import { decisionUpdate, type LoopContext } from './context.js';
 import { judge } from './judge.js';
-import { learnOutcome } from './knowledge.js';
-import { decisionOf, lockDueOutcomes, type OutcomeRow, settleOutcome } from './outcomes.js';
+import { learnOutcome } from './learn.js';
 
 /** An outcome that verification settled. */
 export interface Settled {

@@ -2,9 +2,9 @@ import type { LlmUsageFigures, Status } from '@selfheal/shared/protocol';
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/database.js';
 import { llmUsage } from '../db/schema.js';
-import { listEscalations, toEscalation } from '../escalate/webhook.js';
-import { outcomeFigures } from '../learn/outcomes.js';
-import { listDecisions, toDecision } from './store.js';
+import { listDecisions, toDecision } from './decisions.js';
+import { listEscalations, toEscalation } from './escalations.js';
+import { outcomeFigures } from './outcomes.js';
 
 /** Model calls of `project`, per model and in total. */
 export async function llmFigures(db: Db, project: string): Promise<LlmUsageFigures> {

@@ -10,7 +10,7 @@ import {
   OPEN_DECISION_STATUSES,
   reports,
 } from '../db/schema.js';
-import type { DecisionInput, DecisionTrigger } from './types.js';
+import type { DecisionInput, DecisionTrigger } from '../decide/types.js';
 
 /** A fault the ingest just stored, as the decision loop first sees it. */
 export interface Candidate {

@@ -6,23 +6,11 @@ import {
   DECISION_STATUS_RULES,
   STRATEGY_UNDO,
 } from '@selfheal/shared';
-import type { DashboardUpdate } from '@selfheal/shared/protocol';
-import type { Logger } from 'pino';
-import type { Clock } from '../clock.js';
-import type { CommandChannel } from '../commands/channel.js';
 import { type CommandRow, insertCommand } from '../commands/store.js';
-import type { DecisionConfig } from '../config.js';
 import type { Db } from '../db/database.js';
 import { llmUsage } from '../db/schema.js';
-import {
-  type EscalationRow,
-  type Escalator,
-  recordEscalation,
-  toEscalation,
-} from '../escalate/webhook.js';
-import { rememberDeveloperFix } from '../learn/knowledge.js';
+import type { DecisionDraft, DecisionInput } from '../decide/types.js';
 import { publish } from '../live/publish.js';
-import type { Metrics } from '../metrics.js';
 import { problem } from '../protocol-check.js';
 import {
   type DecisionRow,
@@ -30,32 +18,10 @@ import {
   insertDecision,
   setDecisionStatus,
   toDecision,
-} from './store.js';
-import type { DecisionDraft, DecisionInput } from './types.js';
-
-/** What the decision loop's steps share. */
-export interface LoopContext {
-  db: Db;
-  clock: Clock;
-  config: DecisionConfig;
-  channel: CommandChannel;
-  escalator: Escalator;
-  metrics: Metrics;
-  logger: Logger;
-  /** This collector's id, for claims. */
-  instance: string;
-  /** Folds pending issue figures into their rows, so the loop reads the issues it is handed. */
-  foldPending(): Promise<void>;
-  /** Called after a page command is stored, so the report route hands it out at once. */
-  onPageCommand(row: CommandRow): void;
-}
-
-/** The live update of a decision. */
-export const decisionUpdate = (row: DecisionRow): DashboardUpdate => ({
-  type: 'decision',
-  project: row.projectId,
-  decision: toDecision(row),
-});
+} from '../store/decisions.js';
+import { type EscalationRow, recordEscalation, toEscalation } from '../store/escalations.js';
+import { decisionUpdate, type LoopContext } from './context.js';
+import { rememberDeveloperFix } from './learn.js';
 
 /** True when an agent can carry the decision out (a page or a service fix). */
 const runnable = (row: Pick<DecisionRow, 'target' | 'strategy'>) =>

@@ -1,16 +1,11 @@
 import type { CommandRow } from '../commands/store.js';
 import { expireCommands } from '../commands/store.js';
 import { OPEN_DECISION_STATUSES } from '../db/schema.js';
+import { decide } from '../decide/engine.js';
+import { createMinuteQuota } from '../decide/minute-quota.js';
+import type { ModelPort } from '../decide/types.js';
 import type { IngestReport } from '../ingest/normalize.js';
-import { holdOff, learnOutcome, readKnowledge } from '../learn/knowledge.js';
-import { type ReportedOutcome, recordOutcomes } from '../learn/outcomes.js';
-import { settleDue } from '../learn/verify.js';
 import { publish } from '../live/publish.js';
-import { decide } from './engine.js';
-import { type InboxRow, takeInbox } from './inbox.js';
-import { decisionUpdate, type LoopContext, review, storeDraft } from './loop-act.js';
-import { buildInput, type Candidate, screen, triggerOf } from './loop-input.js';
-import { createMinuteQuota } from './minute-quota.js';
 import {
   claimDecision,
   type DecisionRow,
@@ -18,8 +13,14 @@ import {
   findOpenDecision,
   releaseClaim,
   setDecisionStatus,
-} from './store.js';
-import type { ModelPort } from './types.js';
+} from '../store/decisions.js';
+import { type InboxRow, takeInbox } from '../store/inbox.js';
+import { review, storeDraft } from './act.js';
+import { decisionUpdate, type LoopContext } from './context.js';
+import { holdOff, learnOutcome, readKnowledge } from './learn.js';
+import { type ReportedOutcome, recordOutcomes } from './record-outcomes.js';
+import { buildInput, type Candidate, screen, triggerOf } from './screen.js';
+import { settleDue } from './verify.js';
 
 /** How long a claim to decide lasts if its collector dies while deciding. */
 const CLAIM_MS = 60_000;
