@@ -53,7 +53,8 @@ export interface AppDeps {
   clock: Clock;
 }
 
-function problem(c: Context, error: ProblemError) {
+/** The problem+json answer of `error`. */
+function respond(c: Context, error: ProblemError) {
   const body = {
     type: 'about:blank',
     title: error.title,
@@ -73,21 +74,21 @@ export function createApp(deps: AppDeps): OpenAPIHono {
   const app = new OpenAPIHono({ defaultHook: validationHook });
 
   app.onError((error, c) => {
-    if (error instanceof ProblemError) return problem(c, error);
+    if (error instanceof ProblemError) return respond(c, error);
     if (error instanceof HTTPException) {
       const detail = error.message || 'request refused';
-      return problem(
+      return respond(
         c,
         new ProblemError({ status: error.status, title: 'Request refused', detail }),
       );
     }
     if (isStoreUnreachable(error)) {
       deps.logger.warn({ err: error, path: c.req.path }, 'the store is not answering');
-      return problem(c, storeUnavailable(error));
+      return respond(c, storeUnavailable(error));
     }
     deps.logger.error({ err: error, path: c.req.path }, 'unexpected error');
     deps.metrics.inc('selfheal_internal_errors_total', { path: c.req.routePath });
-    return problem(
+    return respond(
       c,
       new ProblemError({
         status: 500,
@@ -98,7 +99,7 @@ export function createApp(deps: AppDeps): OpenAPIHono {
     );
   });
   app.notFound((c) =>
-    problem(
+    respond(
       c,
       new ProblemError({
         status: 404,

@@ -8,16 +8,15 @@ import type { IngestReport } from '../ingest/normalize.js';
 import { publish } from '../live/publish.js';
 import {
   claimDecision,
-  type DecisionRow,
   expireDecisions,
   findOpenDecision,
   releaseClaim,
   setDecisionStatus,
 } from '../store/decisions.js';
 import { type InboxRow, takeInbox } from '../store/inbox.js';
-import { review, storeDraft } from './act.js';
+import { type ReviewResult, review, storeDraft } from './act.js';
 import { decisionUpdate, type LoopContext } from './context.js';
-import { holdOff, learnOutcome, readKnowledge } from './learn.js';
+import { holdOff, readKnowledge } from './learn.js';
 import { type ReportedOutcome, recordOutcomes } from './record-outcomes.js';
 import { buildInput, type Candidate, screen, triggerOf } from './screen.js';
 import { settleDue } from './verify.js';
@@ -39,7 +38,7 @@ export interface DecisionLoop {
   /** Hands the loop what a committed batch stored; returns at once (never delays the 202). */
   onCommitted(batch: IngestReport[]): void;
   /** A person approves or rejects a pending decision. */
-  review(project: string, id: string, verdict: 'approve' | 'reject'): Promise<DecisionRow>;
+  review(project: string, id: string, verdict: 'approve' | 'reject'): Promise<ReviewResult>;
   /** An agent acknowledged (or refused) a command. */
   onAck(row: CommandRow, changed: boolean): Promise<void>;
   /** Runs expiries and due verifications now (the timer does this every second). */
@@ -337,20 +336,7 @@ export function createDecisionLoop(ctx: LoopContext, model?: ModelPort): Decisio
       schedule();
     },
     review(project, id, verdict) {
-      return review(ctx, project, id, verdict, (tx, row, now) =>
-        learnOutcome(
-          tx,
-          {
-            project: row.projectId,
-            fingerprint: row.fingerprint,
-            kind: row.kind,
-            strategy: row.strategy,
-            success: false,
-            holdOff: true,
-          },
-          now,
-        ),
-      );
+      return review(ctx, project, id, verdict);
     },
     async onAck(row, changed) {
       ctx.metrics.inc('selfheal_commands_total', {
