@@ -51,14 +51,14 @@ export async function settleOutcome(
   }
 }
 
-/** Fix figures of `project` from verified outcomes. */
+/** Fix figures of `project`: outcomes judged (verification done) and those that succeeded. */
 export async function outcomeFigures(
   db: Db,
   project: string,
-): Promise<{ verified: number; succeeded: number }> {
+): Promise<{ judged: number; succeeded: number }> {
   const [row] = await db
     .select({
-      verified: sql<number>`count(*) filter (where ${outcomes.status} <> 'verifying')`.mapWith(
+      judged: sql<number>`count(*) filter (where ${outcomes.status} <> 'verifying')`.mapWith(
         Number,
       ),
       succeeded: sql<number>`count(*) filter (where ${outcomes.status} = 'succeeded')`.mapWith(
@@ -67,7 +67,7 @@ export async function outcomeFigures(
     })
     .from(outcomes)
     .where(eq(outcomes.projectId, project));
-  return { verified: row?.verified ?? 0, succeeded: row?.succeeded ?? 0 };
+  return { judged: row?.judged ?? 0, succeeded: row?.succeeded ?? 0 };
 }
 
 /** The decision of an outcome, locked for update, if it has one. */
