@@ -1,4 +1,3 @@
-import type { Decision } from '@selfheal/shared/protocol';
 import { inArray } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
@@ -15,7 +14,7 @@ const ATTEMPTS = 3;
 /** Posts queued escalations to the webhook in batches, rate-limited, with retries. */
 export interface Escalator {
   /** Queues one escalation for the next post: at once after a quiet window, else at its end. */
-  send(escalation: EscalationRow, decision: Decision, title: string): void;
+  send(escalation: EscalationRow, item: EscalatedDecision): void;
   /** Posts what is waiting now and resolves once every post in flight has finished. */
   drain(): Promise<void>;
 }
@@ -119,9 +118,9 @@ export function createEscalator(deps: {
   };
 
   return {
-    send(row, decision, title) {
+    send(row, item) {
       if (row.status !== 'queued') return;
-      waiting.push({ row, decision, title });
+      waiting.push({ ...item, row });
       if (timer) return;
       // Even a post that may go at once waits a turn, so escalations made together share it.
       timer = setTimeout(flush, Math.max(0, lastPostAt + batchMs() - Date.now()));

@@ -169,7 +169,7 @@ export async function storeDraft(
   afterDispatch(ctx, commands);
   if (escalation) {
     ctx.metrics.inc('selfheal_escalations_total', { status: escalation.status });
-    ctx.escalator.send(escalation, toDecision(stored), input.title);
+    ctx.escalator.send(escalation, { decision: toDecision(stored), title: input.title });
   }
   return stored;
 }

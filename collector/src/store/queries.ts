@@ -93,3 +93,12 @@ export async function countRows(db: Db): Promise<{ issues: number; agents: numbe
   ]);
   return { issues: i[0]?.n ?? 0, agents: a[0]?.n ?? 0 };
 }
+
+/** The title of an issue of `project`, or its fingerprint when the issue is gone. */
+export async function issueTitle(db: Db, project: string, fingerprint: string): Promise<string> {
+  const [row] = await db
+    .select({ title: issues.title })
+    .from(issues)
+    .where(and(eq(issues.projectId, project), eq(issues.fingerprint, fingerprint)));
+  return row?.title ?? fingerprint;
+}
