@@ -37,6 +37,7 @@ const LOOP_ORDER = [
   'judge',
   'record-outcomes',
   'act',
+  'lapse',
   'verify',
   'loop',
   'setup',

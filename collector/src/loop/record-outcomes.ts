@@ -11,6 +11,7 @@ import type { AgentType } from '@selfheal/shared/protocol';
 import { and, eq, gt, inArray, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/database.js';
 import { commands, events, issues, outcomes } from '../db/schema.js';
+import type { InboxRow } from '../store/inbox.js';
 
 /**
  * A `fix_outcome` event as the learning side reads it. `agent` and `service` are what the key
@@ -243,4 +244,17 @@ async function reportedBy(db: Db, o: ReportedOutcome, fingerprint: string): Prom
     )
     .limit(1);
   return row !== undefined;
+}
+
+/** The reported outcome an inbox row carries. */
+export function reportedOf(row: InboxRow): ReportedOutcome {
+  return {
+    project: row.projectId,
+    eventId: row.eventId,
+    agent: row.agent,
+    service: row.service,
+    sessionId: row.sessionId,
+    receivedAt: row.receivedAt,
+    data: row.data ?? {},
+  };
 }
