@@ -72,8 +72,10 @@ function headline(items: EscalatedDecision[]): string {
   const fixed = items.filter((item) => item.fixed).length;
   const open = items.length - fixed;
   const parts = [
-    ...(open > 0 ? [`${open} new issues need a person`] : []),
-    ...(fixed > 0 ? [`${fixed} escalated issues were fixed on their own`] : []),
+    ...(open === 1 ? ['1 new issue needs a person'] : []),
+    ...(open > 1 ? [`${open} new issues need a person`] : []),
+    ...(fixed === 1 ? ['1 escalated issue was fixed on its own'] : []),
+    ...(fixed > 1 ? [`${fixed} escalated issues were fixed on their own`] : []),
   ];
   return parts.join(', ');
 }
