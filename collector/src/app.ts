@@ -6,11 +6,11 @@ import type { Clock } from './clock.js';
 import type { CommandChannel } from './commands/channel.js';
 import type { Recommendations } from './commands/recommend.js';
 import type { Database } from './db/database.js';
-import type { DecisionLoop } from './decide/loop.js';
 import { isStoreUnreachable, ProblemError, storeUnavailable } from './errors.js';
 import type { GroupCommit } from './ingest/group-commit.js';
 import type { RateLimiter } from './ingest/rate-limit.js';
 import type { LiveHub } from './live/hub.js';
+import type { DecisionLoop } from './loop/loop.js';
 import type { Metrics } from './metrics.js';
 import { validationHook } from './protocol-check.js';
 import type { BodyBudget } from './routes/body-budget.js';
@@ -59,7 +59,8 @@ export interface AppDeps {
   dashboardDir?: string;
 }
 
-function problem(c: Context, error: ProblemError) {
+/** The problem+json answer of `error`. */
+function respond(c: Context, error: ProblemError) {
   const body = {
     type: 'about:blank',
     title: error.title,
@@ -91,21 +92,21 @@ export function createApp(deps: AppDeps): OpenAPIHono {
   const app = new OpenAPIHono({ defaultHook: validationHook });
 
   app.onError((error, c) => {
-    if (error instanceof ProblemError) return problem(c, error);
+    if (error instanceof ProblemError) return respond(c, error);
     if (error instanceof HTTPException) {
       const detail = error.message || 'request refused';
-      return problem(
+      return respond(
         c,
         new ProblemError({ status: error.status, title: 'Request refused', detail }),
       );
     }
     if (isStoreUnreachable(error)) {
       deps.logger.warn({ err: error, path: c.req.path }, 'the store is not answering');
-      return problem(c, storeUnavailable(error));
+      return respond(c, storeUnavailable(error));
     }
     deps.logger.error({ err: error, path: c.req.path }, 'unexpected error');
     deps.metrics.inc('selfheal_internal_errors_total', { path: c.req.routePath });
-    return problem(
+    return respond(
       c,
       new ProblemError({
         status: 500,
@@ -118,7 +119,7 @@ export function createApp(deps: AppDeps): OpenAPIHono {
   app.notFound((c) => {
     const allowed = methodsFor(app, c.req.path);
     if (allowed.length > 0) {
-      return problem(
+      return respond(
         c,
         new ProblemError({
           status: 405,
@@ -128,7 +129,7 @@ export function createApp(deps: AppDeps): OpenAPIHono {
         }),
       );
     }
-    return problem(
+    return respond(
       c,
       new ProblemError({
         status: 404,

@@ -33,6 +33,11 @@ export class ProblemError extends Error {
   }
 }
 
+/** A problem answer with `status`, `title` and `detail`, for a route to throw. */
+export function problem(status: number, title: string, detail: string): ProblemError {
+  return new ProblemError({ status, title, detail });
+}
+
 /** A 400 listing each field that failed validation. */
 export function fromZodError(error: z.ZodError, prefix = ''): ProblemError {
   const errors = error.issues.slice(0, 20).map((issue) => ({

@@ -2,11 +2,6 @@ import { PROTOCOL_VERSION } from '@selfheal/shared/protocol';
 import type { z } from 'zod';
 import { fromZodError, ProblemError } from './errors.js';
 
-/** A problem answer with `status`; one place builds them for the decision routes. */
-export function problem(status: number, title: string, detail: string): ProblemError {
-  return new ProblemError({ status, title, detail });
-}
-
 /** The app's one validation hook (`defaultHook`): a failed validation is a 400 naming the field. */
 export function validationHook(
   result: { success: true } | { success: false; error: z.ZodError; target: string },

@@ -99,6 +99,12 @@ const CASES: Array<[string, string | object, number, string]> = [
     'version 2',
   ],
   [
+    'a newer protocol version in a shape this collector does not know',
+    { agent: 'frontend', protocolVersion: 3, batches: [{ events: [event()] }] },
+    400,
+    'version 3',
+  ],
+  [
     'body over the size limit',
     { agent: 'frontend', events: [event({ data: { blob: 'x'.repeat(LIMITS.maxBodyBytes) } })] },
     413,

@@ -8,6 +8,7 @@ import {
   adminPost,
   decisions,
   eventually,
+  fixOutcome,
   healthFault,
   poll,
   sendBackend,
@@ -262,5 +263,61 @@ describe.each(STORES)('escalation, review and scoping on $name', ({ name, create
       headers: { authorization: `Bearer ${ADMIN}` },
     });
     expect(bad.status).toBe(400);
+  });
+
+  it('tells the person a superseded decision was fixed, with the strategy and the outcome', async () => {
+    const fault = healthFault('api_down', `healed-${name}`);
+    await sendBackend(suite.base, 'healed', [fault]);
+    await settle(suite.collector);
+    const [pending] = (
+      await adminGet(suite.base, `/api/decisions?fingerprint=${fault.fingerprint}`)
+    ).decisions;
+    expect(pending).toMatchObject({ status: 'pending', strategy: 'restart_service' });
+    await eventually(async () =>
+      hook.bodies.find((b) => JSON.stringify(b).includes(`/api/decisions/${pending.id}/approve`)),
+    );
+
+    await sendBackend(suite.base, 'healed', [
+      fixOutcome({
+        strategy: 'restart_service',
+        fingerprint: fault.fingerprint,
+        success: true,
+        local: true,
+      }),
+    ]);
+    await settle(suite.collector);
+    clock.advance(61_000);
+    await settle(suite.collector);
+    const [superseded] = (
+      await adminGet(suite.base, `/api/decisions?fingerprint=${fault.fingerprint}`)
+    ).decisions;
+    expect(superseded.status).toBe('superseded');
+    const outcomeId = /outcome (\S+)$/.exec(superseded.notes.at(-1))?.[1];
+    expect(outcomeId).toBeTruthy();
+
+    // One message follows the first: fixed, by whom and how, linking the outcome; no review asked.
+    const followUp = await eventually(async () =>
+      hook.bodies.find((b) => JSON.stringify(b).includes(`outcome ${outcomeId}`)),
+    );
+    const text = JSON.stringify(followUp);
+    expect(followUp.text).toContain('fixed on its own');
+    expect(text).toContain('healed fixed it on its own with *restart_service*');
+    expect(text).toContain(pending.id);
+    expect(text).not.toContain('/approve');
+    const escalations = await eventually(async () => {
+      const list = (await adminGet(suite.base, '/api/status')).escalations;
+      return list[0]?.status === 'sent' ? list : undefined;
+    });
+    expect(escalations[0]).toMatchObject({
+      decisionId: pending.id,
+      kind: 'fixed',
+      outcomeId,
+      status: 'sent',
+    });
+    expect(escalations[1]).toMatchObject({
+      decisionId: pending.id,
+      kind: 'decision',
+      outcomeId: null,
+    });
   });
 });

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { decide } from '../src/decide/engine.js';
 import { answer, DEFAULT_POLICY, issueInput, seededRandom } from '../src/decide/fixtures.js';
 import type { ModelPort } from '../src/decide/types.js';
-import { readKnowledge } from '../src/learn/knowledge.js';
+import { readKnowledge } from '../src/loop/learn.js';
 import {
   decisions,
   fixOutcome,

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { outcomes } from '../src/db/schema.js';
-import { HARM_MIN_EVENTS } from '../src/learn/verdict.js';
+import { HARM_MIN_EVENTS } from '../src/loop/verdict.js';
 import {
   decisions,
   fixOutcome,

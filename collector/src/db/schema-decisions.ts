@@ -37,6 +37,8 @@ export type CommandStatus =
 export type OutcomeStatus = 'verifying' | 'succeeded' | 'failed' | 'rolled_back';
 /** Where an escalation stands. */
 export type EscalationStatus = 'queued' | 'sent' | 'failed' | 'suppressed' | 'unconfigured';
+/** What an escalation tells: a decision waits for a person, or the fault was fixed meanwhile. */
+export type EscalationKind = 'decision' | 'fixed';
 
 /** A decision is open (reused for its fingerprint) while in one of these; the catalog's table says which. */
 export { OPEN_DECISION_STATUSES };
@@ -228,7 +230,10 @@ export const llmUsage = pgTable(
   (t) => [index('llm_usage_recent').on(t.projectId, t.createdAt)],
 );
 
-/** A person told about a decision that was not applied on its own. */
+/**
+ * A person told about a decision that was not applied on its own, or, once a verified local fix
+ * superseded it, that the fault was fixed.
+ */
 export const escalations = pgTable(
   'escalations',
   {
@@ -240,6 +245,9 @@ export const escalations = pgTable(
       .notNull()
       .references(() => decisions.id),
     fingerprint: text('fingerprint').notNull(),
+    kind: text('kind').$type<EscalationKind>().notNull().default('decision'),
+    /** The verified outcome that fixed the fault, on a `fixed` escalation. */
+    outcomeId: text('outcome_id'),
     status: text('status').$type<EscalationStatus>().notNull(),
     attempts: integer('attempts').notNull().default(0),
     lastError: text('last_error'),
@@ -249,5 +257,6 @@ export const escalations = pgTable(
   (t) => [
     index('escalations_by_fingerprint').on(t.projectId, t.fingerprint, t.createdAt),
     index('escalations_recent').on(t.projectId, t.createdAt),
+    index('escalations_by_decision').on(t.decisionId),
   ],
 );

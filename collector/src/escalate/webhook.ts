@@ -1,77 +1,20 @@
-import { randomUUID } from 'node:crypto';
-import type { Decision, Escalation } from '@selfheal/shared/protocol';
-import { and, desc, eq, gt, inArray } from 'drizzle-orm';
+import { inArray } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/database.js';
-import { type EscalationStatus, escalations } from '../db/schema.js';
+import { escalations } from '../db/schema.js';
+import type { EscalationRow } from '../store/escalations.js';
 import { batchBody, type EscalatedDecision } from './message.js';
 
-/** An escalation row as stored. */
-export type EscalationRow = typeof escalations.$inferSelect;
-
-/** The wire form of an escalation row. */
-export function toEscalation(row: EscalationRow): Escalation {
-  return {
-    id: row.id,
-    decisionId: row.decisionId,
-    fingerprint: row.fingerprint,
-    status: row.status,
-    attempts: row.attempts,
-    createdAt: row.createdAt.toISOString(),
-    sentAt: row.sentAt?.toISOString() ?? null,
-  };
-}
-
-/** One escalation per fingerprint within this window; later ones are suppressed. */
-export const ESCALATION_DEDUP_MS = 60 * 60_000;
 /** Most webhook posts a minute, per collector. */
 export const ESCALATIONS_PER_MINUTE = 20;
 /** Tries per escalation. */
 const ATTEMPTS = 3;
 
-/**
- * Records that a person must be told about `decision`, inside the transaction that stores it:
- * queued for the webhook, suppressed when its fingerprint was escalated within the dedup
- * window, or unconfigured when no webhook is set (dashboards still show it).
- */
-export async function recordEscalation(
-  tx: Db,
-  decision: Decision,
-  configured: boolean,
-  now: number,
-): Promise<EscalationRow> {
-  const [recent] = await tx
-    .select({ id: escalations.id })
-    .from(escalations)
-    .where(
-      and(
-        eq(escalations.projectId, decision.project),
-        eq(escalations.fingerprint, decision.fingerprint),
-        gt(escalations.createdAt, new Date(now - ESCALATION_DEDUP_MS)),
-        inArray(escalations.status, ['queued', 'sent']),
-      ),
-    )
-    .limit(1);
-  const status: EscalationStatus = recent ? 'suppressed' : configured ? 'queued' : 'unconfigured';
-  const [row] = await tx
-    .insert(escalations)
-    .values({
-      id: randomUUID(),
-      projectId: decision.project,
-      decisionId: decision.id,
-      fingerprint: decision.fingerprint,
-      status,
-      createdAt: new Date(now),
-    })
-    .returning();
-  return row as EscalationRow;
-}
-
 /** Posts queued escalations to the webhook in batches, rate-limited, with retries. */
 export interface Escalator {
   /** Queues one escalation for the next post: at once after a quiet window, else at its end. */
-  send(escalation: EscalationRow, decision: Decision, title: string): void;
+  send(escalation: EscalationRow, item: EscalatedDecision): void;
   /** Posts what is waiting now and resolves once every post in flight has finished. */
   drain(): Promise<void>;
 }
@@ -175,9 +118,9 @@ export function createEscalator(deps: {
   };
 
   return {
-    send(row, decision, title) {
+    send(row, item) {
       if (row.status !== 'queued') return;
-      waiting.push({ row, decision, title });
+      waiting.push({ ...item, row });
       if (timer) return;
       // Even a post that may go at once waits a turn, so escalations made together share it.
       timer = setTimeout(flush, Math.max(0, lastPostAt + batchMs() - Date.now()));
@@ -188,18 +131,4 @@ export function createEscalator(deps: {
       await Promise.all([...inflight]);
     },
   };
-}
-
-/** Recent escalations of `project`, newest first. */
-export async function listEscalations(
-  db: Db,
-  project: string,
-  limit = 10,
-): Promise<EscalationRow[]> {
-  return db
-    .select()
-    .from(escalations)
-    .where(eq(escalations.projectId, project))
-    .orderBy(desc(escalations.createdAt))
-    .limit(limit);
 }

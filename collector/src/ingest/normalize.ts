@@ -12,7 +12,7 @@ import {
 import type { AgentType, Event, LegacyReport, Report } from '@selfheal/shared/protocol';
 import { LIMITS, legacyReportSchema, reportSchema } from '@selfheal/shared/protocol';
 import { fromZodError, ProblemError } from '../errors.js';
-import { assertProtocolVersion } from '../protocol-check.js';
+import { assertProtocolVersion, protocolVersionOf } from '../protocol-check.js';
 
 /** An event ready to store: classified, fingerprinted and scrubbed. */
 export interface IngestEvent {
@@ -59,15 +59,15 @@ export function parseReport(body: unknown, now: number): Report {
       detail: 'the body must be a JSON object',
     });
   }
+  // A newer protocol may change the shape: say so before the shape is checked, as acks do.
+  assertProtocolVersion(protocolVersionOf(body));
   if ('events' in body || !('event' in body)) {
     const result = reportSchema.safeParse(body);
     if (!result.success) throw fromZodError(result.error);
-    assertProtocolVersion(result.data.protocolVersion);
     return result.data;
   }
   const result = legacyReportSchema.safeParse(body);
   if (!result.success) throw fromZodError(result.error);
-  assertProtocolVersion(result.data.protocolVersion);
   return fromLegacy(result.data, now);
 }
 

@@ -12,8 +12,9 @@ import {
   toCommand,
 } from '../commands/store.js';
 import type { Db } from '../db/database.js';
+import { problem } from '../errors.js';
 import type { Metrics } from '../metrics.js';
-import { assertProtocolVersion, problem, protocolVersionOf } from '../protocol-check.js';
+import { assertProtocolVersion, protocolVersionOf } from '../protocol-check.js';
 import type { Keyring, Principal } from '../store/keyring.js';
 import { boundedBody } from './body-bounds.js';
 import type { BodyBudget } from './body-budget.js';

@@ -7,9 +7,11 @@ import {
 } from '@selfheal/shared/protocol';
 import { requireAdmin } from '../auth.js';
 import type { Db } from '../db/database.js';
-import type { DecisionLoop } from '../decide/loop.js';
-import { listDecisions, toDecision } from '../decide/store.js';
-import { listKnowledge } from '../learn/knowledge.js';
+import { problem } from '../errors.js';
+import type { ReviewResult } from '../loop/act.js';
+import { listKnowledge } from '../loop/learn.js';
+import type { DecisionLoop } from '../loop/loop.js';
+import { listDecisions, toDecision } from '../store/decisions.js';
 import { problemResponses } from './openapi.js';
 
 /** What the decision routes need. */
@@ -39,6 +41,18 @@ const knowledgeQuery = z.object({
   pattern: z.string().min(1).max(128).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(200),
 });
+/** The problem answer for a verdict that was not taken. */
+function reviewProblem(result: Exclude<ReviewResult, { ok: true }>, id: string) {
+  switch (result.reason) {
+    case 'not_found':
+      return problem(404, 'Not found', `this project has no decision ${id.slice(0, 128)}`);
+    case 'not_pending':
+      return problem(409, 'Conflict', `the decision is ${result.status}, not pending`);
+    case 'changed':
+      return problem(409, 'Conflict', 'the decision changed meanwhile; read it again');
+  }
+}
+
 const idParam = z.object({ id: z.string().min(1).max(128) });
 const security = [{ adminToken: [] }];
 
@@ -91,8 +105,9 @@ export function mountDecisions(app: OpenAPIHono, deps: DecisionRouteDeps): void 
     app.openapi(route, async (c) => {
       const { id } = c.req.valid('param');
       const { project } = c.req.valid('query');
-      const row = await deps.loop.review(project, id, verdict);
-      return c.json(toDecision(row), 200);
+      const result = await deps.loop.review(project, id, verdict);
+      if (!result.ok) throw reviewProblem(result, id);
+      return c.json(toDecision(result.decision), 200);
     });
   }
 

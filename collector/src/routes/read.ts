@@ -7,9 +7,9 @@ import {
 } from '@selfheal/shared/protocol';
 import { requireAdmin } from '../auth.js';
 import type { Db } from '../db/database.js';
-import { decisionStatus } from '../decide/store-status.js';
 import { ProblemError } from '../errors.js';
-import { getIssue, getStatus, listAgents, listIssues } from '../store/queries.js';
+import { getIssue, listAgents, listIssues } from '../store/queries.js';
+import { readStatus } from '../store/status.js';
 import { projectQuery } from './decisions.js';
 import { problemResponses } from './openapi.js';
 
@@ -52,8 +52,7 @@ export function mountRead(app: OpenAPIHono, deps: ReadRouteDeps): void {
     await deps.foldPending();
     const { project } = c.req.valid('query');
     const uptime = Math.round((Date.now() - deps.startedAt) / 1000);
-    const figures = await getStatus(deps.db, project, uptime);
-    return c.json({ ...figures, ...(await decisionStatus(deps.db, project)) }, 200);
+    return c.json(await readStatus(deps.db, project, uptime), 200);
   });
 
   const issues = createRoute({

@@ -10,7 +10,7 @@ import { requireAdmin } from '../auth.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/database.js';
 import { projects } from '../db/schema.js';
-import { problem } from '../protocol-check.js';
+import { problem } from '../errors.js';
 import type { Keyring } from '../store/keyring.js';
 import { createServiceKey, listServiceKeys, revokeServiceKey } from '../store/service-keys.js';
 import { projectQuery } from './decisions.js';

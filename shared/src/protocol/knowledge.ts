@@ -40,12 +40,23 @@ export const knowledgeListSchema = z
   .object({ knowledge: z.array(knowledgeEntrySchema) })
   .meta({ id: 'KnowledgeList' });
 
-/** A person told about a decision that was not applied on its own. */
+/**
+ * A person told about a decision that was not applied on its own, or, as its follow-up, that a
+ * verified local fix superseded it.
+ */
 export const escalationSchema = z
   .object({
     id: z.string(),
     decisionId: z.string(),
     fingerprint: z.string(),
+    kind: z.enum(['decision', 'fixed']).meta({
+      description:
+        '`decision`: the decision waits for a person; `fixed`: the follow-up of an escalated decision, superseded by a verified local fix (see `outcomeId`).',
+    }),
+    outcomeId: z
+      .string()
+      .nullable()
+      .meta({ description: 'The verified outcome that fixed the fault, on a `fixed` escalation.' }),
     status: z.enum(['queued', 'sent', 'failed', 'suppressed', 'unconfigured']).meta({
       description:
         '`suppressed`: the fingerprint was escalated within the hour; `unconfigured`: no webhook, dashboards only.',

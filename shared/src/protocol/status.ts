@@ -58,13 +58,16 @@ export const statusSchema = z
     servicesHealthy: z.number().int(),
     errorRatePerMinute: z.number(),
     fixSuccessRate: z.number().nullable().meta({
-      description: 'Successful fix outcomes over all fix outcomes, 0..1; null before any.',
+      description:
+        'Fix outcomes verified as succeeded over fix outcomes judged (succeeded, failed or rolled back), 0..1; null before any.',
     }),
     totalErrors: z.number().int(),
-    totalFixes: z.number().int(),
+    totalFixes: z.number().int().meta({ description: 'Fix outcomes judged so far.' }),
     criticalIssues: z.number().int(),
     recentReports: z.array(reportSummarySchema),
-    recentDecisions: z.array(decisionSchema),
+    recentDecisions: z
+      .array(decisionSchema)
+      .meta({ description: 'The ten newest decisions of the project, newest first.' }),
     escalations: z
       .array(escalationSchema)
       .optional()

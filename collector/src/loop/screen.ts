@@ -10,7 +10,8 @@ import {
   OPEN_DECISION_STATUSES,
   reports,
 } from '../db/schema.js';
-import type { DecisionInput, DecisionTrigger } from './types.js';
+import type { DecisionInput, DecisionTrigger } from '../decide/types.js';
+import type { InboxRow } from '../store/inbox.js';
 
 /** A fault the ingest just stored, as the decision loop first sees it. */
 export interface Candidate {
@@ -24,6 +25,19 @@ export interface Candidate {
   degraded: boolean;
   /** Set when a fix for it failed: decide again whatever its severity. */
   trigger?: DecisionTrigger;
+}
+
+/** The candidate an urgent fault in the inbox stands for. */
+export function candidateOf(row: InboxRow): Candidate {
+  return {
+    project: row.projectId,
+    fingerprint: row.fingerprint,
+    severity: row.severity,
+    type: row.type,
+    agent: row.agent,
+    // A grouped health check is one that failed or warned: the service is degraded.
+    degraded: row.type === 'health_check',
+  };
 }
 
 /** Whether a fault needs action now, and why; undefined when it does not (yet). */

@@ -1,4 +1,4 @@
-import { inArray, sql } from 'drizzle-orm';
+import { inArray } from 'drizzle-orm';
 import type { Db } from '../db/database.js';
 import { loopInbox } from '../db/schema.js';
 
@@ -19,10 +19,4 @@ export async function takeInbox(tx: Db, limit: number): Promise<InboxRow[]> {
     .for('update', { skipLocked: true });
   const rows = await tx.delete(loopInbox).where(inArray(loopInbox.seq, due)).returning();
   return rows.sort((a, b) => a.seq - b.seq);
-}
-
-/** How many rows wait in the inbox (for status and tests). */
-export async function inboxSize(db: Db): Promise<number> {
-  const [row] = await db.select({ n: sql<number>`count(*)`.mapWith(Number) }).from(loopInbox);
-  return row?.n ?? 0;
 }

@@ -6,7 +6,7 @@ import { FAULT_EVENT_TYPES, PROMISE_SCOPE, STRATEGY_PROMISES } from '@selfheal/s
 import { and, eq, gt, gte, inArray, lte, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../db/database.js';
 import { events, reports } from '../db/schema.js';
-import type { OutcomeRow } from './outcomes.js';
+import type { OutcomeRow } from '../store/outcomes.js';
 import { type VerdictStatus, verdictOf } from './verdict.js';
 
 /** What verification made of one outcome. */

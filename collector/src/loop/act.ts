@@ -6,56 +6,21 @@ import {
   DECISION_STATUS_RULES,
   STRATEGY_UNDO,
 } from '@selfheal/shared';
-import type { DashboardUpdate } from '@selfheal/shared/protocol';
-import type { Logger } from 'pino';
-import type { Clock } from '../clock.js';
-import type { CommandChannel } from '../commands/channel.js';
 import { type CommandRow, insertCommand } from '../commands/store.js';
-import type { DecisionConfig } from '../config.js';
 import type { Db } from '../db/database.js';
 import { llmUsage } from '../db/schema.js';
-import {
-  type EscalationRow,
-  type Escalator,
-  recordEscalation,
-  toEscalation,
-} from '../escalate/webhook.js';
-import { rememberDeveloperFix } from '../learn/knowledge.js';
+import type { DecisionDraft, DecisionInput } from '../decide/types.js';
 import { publish } from '../live/publish.js';
-import type { Metrics } from '../metrics.js';
-import { problem } from '../protocol-check.js';
 import {
   type DecisionRow,
   getDecision,
   insertDecision,
   setDecisionStatus,
   toDecision,
-} from './store.js';
-import type { DecisionDraft, DecisionInput } from './types.js';
-
-/** What the decision loop's steps share. */
-export interface LoopContext {
-  db: Db;
-  clock: Clock;
-  config: DecisionConfig;
-  channel: CommandChannel;
-  escalator: Escalator;
-  metrics: Metrics;
-  logger: Logger;
-  /** This collector's id, for claims. */
-  instance: string;
-  /** Folds pending issue figures into their rows, so the loop reads the issues it is handed. */
-  foldPending(): Promise<void>;
-  /** Called after a page command is stored, so the report route hands it out at once. */
-  onPageCommand(row: CommandRow): void;
-}
-
-/** The live update of a decision. */
-export const decisionUpdate = (row: DecisionRow): DashboardUpdate => ({
-  type: 'decision',
-  project: row.projectId,
-  decision: toDecision(row),
-});
+} from '../store/decisions.js';
+import { type EscalationRow, recordEscalation, toEscalation } from '../store/escalations.js';
+import { decisionUpdate, type LoopContext } from './context.js';
+import { learnOutcome, rememberDeveloperFix } from './learn.js';
 
 /** True when an agent can carry the decision out (a page or a service fix). */
 const runnable = (row: Pick<DecisionRow, 'target' | 'strategy'>) =>
@@ -204,48 +169,60 @@ export async function storeDraft(
   afterDispatch(ctx, commands);
   if (escalation) {
     ctx.metrics.inc('selfheal_escalations_total', { status: escalation.status });
-    ctx.escalator.send(escalation, toDecision(stored), input.title);
+    ctx.escalator.send(escalation, { decision: toDecision(stored), title: input.title });
   }
   return stored;
 }
 
+/** What a person's verdict came to: the decision now, or why it was not taken. */
+export type ReviewResult =
+  | { ok: true; decision: DecisionRow }
+  | { ok: false; reason: 'not_found' }
+  /** Settled otherwise already (the verdict differs from the one it had). */
+  | { ok: false; reason: 'not_pending'; status: DecisionRow['status'] }
+  /** Moved by someone else between the read and the write. */
+  | { ok: false; reason: 'changed' };
+
 /**
  * A person's verdict on a pending decision: approve dispatches it (or records it when no agent
  * runs it), reject dismisses it and holds the strategy off for the fingerprint. Idempotent for
- * the same verdict; a decision already settled otherwise is a 409.
+ * the same verdict; a decision settled otherwise is `not_pending`.
  */
 export async function review(
   ctx: LoopContext,
   project: string,
   id: string,
   verdict: 'approve' | 'reject',
-  learnRejection: (tx: Db, row: DecisionRow, now: number) => Promise<void>,
-): Promise<DecisionRow> {
+): Promise<ReviewResult> {
   const now = ctx.clock.now();
   const commands: CommandRow[] = [];
-  const row = await ctx.db.transaction(async (tx) => {
+  const result = await ctx.db.transaction(async (tx): Promise<ReviewResult> => {
     const found = await getDecision(tx, project, id);
-    if (!found) throw problem(404, 'Not found', `this project has no decision ${id.slice(0, 128)}`);
+    if (!found) return { ok: false, reason: 'not_found' };
     if (!awaitsPerson(found.status)) {
       const same =
         verdict === 'reject'
           ? found.status === 'rejected'
           : DECISION_STATUS_RULES[found.status].wentAhead;
-      if (same) return found;
-      throw problem(409, 'Conflict', `the decision is ${found.status}, not pending`);
+      if (same) return { ok: true, decision: found };
+      return { ok: false, reason: 'not_pending', status: found.status };
     }
     const next = verdict === 'reject' ? 'rejected' : runnable(found) ? 'dispatched' : 'recorded';
     const moved = await setDecisionStatus(tx, id, next, now, DECIDABLE_DECISION_STATUSES);
-    if (!moved) throw problem(409, 'Conflict', 'the decision changed meanwhile; read it again');
+    if (!moved) return { ok: false, reason: 'changed' };
     if (verdict === 'approve' && next === 'dispatched')
       commands.push(await dispatch(ctx, tx, moved));
-    if (verdict === 'reject') await learnRejection(tx, moved, now);
+    if (verdict === 'reject') {
+      const pattern = { project: moved.projectId, fingerprint: moved.fingerprint };
+      const rejected = { ...pattern, kind: moved.kind, strategy: moved.strategy };
+      await learnOutcome(tx, { ...rejected, success: false, holdOff: true }, now);
+    }
     await publish(tx, [decisionUpdate(moved)]);
-    return moved;
+    return { ok: true, decision: moved };
   });
-  ctx.metrics.inc('selfheal_decisions_reviewed_total', { verdict });
+  if (result.ok) ctx.metrics.inc('selfheal_decisions_reviewed_total', { verdict });
   afterDispatch(ctx, commands);
-  return row;
+  return result;
 }
 
 /** True when the strategy of a decision has a rollback an agent can run. */

@@ -8,13 +8,10 @@ import {
   strategyFits,
 } from '@selfheal/shared';
 import type { AgentType } from '@selfheal/shared/protocol';
-import { and, eq, gt, inArray, lte, or, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/database.js';
-import { commands, decisions, events, issues, outcomes } from '../db/schema.js';
-import type { Verdict } from './judge.js';
-
-/** An outcome row as stored. */
-export type OutcomeRow = typeof outcomes.$inferSelect;
+import { commands, events, issues, outcomes } from '../db/schema.js';
+import type { InboxRow } from '../store/inbox.js';
 
 /**
  * A `fix_outcome` event as the learning side reads it. `agent` and `service` are what the key
@@ -249,71 +246,15 @@ async function reportedBy(db: Db, o: ReportedOutcome, fingerprint: string): Prom
   return row !== undefined;
 }
 
-/** Locks up to `limit` outcomes whose window has passed; other collectors skip them. */
-export async function lockDueOutcomes(tx: Db, now: number, limit = 50): Promise<OutcomeRow[]> {
-  return tx
-    .select()
-    .from(outcomes)
-    .where(and(eq(outcomes.status, 'verifying'), lte(outcomes.verifyAt, new Date(now))))
-    .orderBy(outcomes.verifyAt)
-    .limit(limit)
-    .for('update', { skipLocked: true });
-}
-
-/** Stores a verdict on its outcome and on the command it answered. */
-export async function settleOutcome(
-  tx: Db,
-  outcome: OutcomeRow,
-  verdict: Verdict,
-  now: number,
-): Promise<void> {
-  await tx
-    .update(outcomes)
-    .set({
-      status: verdict.status,
-      success: verdict.status === 'succeeded',
-      verifiedAt: new Date(now),
-      errorRateBefore: verdict.errorRateBefore,
-      errorRateAfter: verdict.errorRateAfter,
-    })
-    .where(eq(outcomes.id, outcome.id));
-  if (outcome.commandId) {
-    await tx
-      .update(commands)
-      .set({
-        status: verdict.status === 'succeeded' ? 'succeeded' : 'failed',
-        completedAt: new Date(now),
-      })
-      .where(eq(commands.id, outcome.commandId));
-  }
-}
-
-/** Fix figures of `project` from verified outcomes. */
-export async function outcomeFigures(
-  db: Db,
-  project: string,
-): Promise<{ verified: number; succeeded: number }> {
-  const [row] = await db
-    .select({
-      verified: sql<number>`count(*) filter (where ${outcomes.status} <> 'verifying')`.mapWith(
-        Number,
-      ),
-      succeeded: sql<number>`count(*) filter (where ${outcomes.status} = 'succeeded')`.mapWith(
-        Number,
-      ),
-    })
-    .from(outcomes)
-    .where(eq(outcomes.projectId, project));
-  return { verified: row?.verified ?? 0, succeeded: row?.succeeded ?? 0 };
-}
-
-/** The decision of an outcome, locked for update, if it has one. */
-export async function decisionOf(tx: Db, outcome: OutcomeRow) {
-  if (!outcome.decisionId) return undefined;
-  const [row] = await tx
-    .select()
-    .from(decisions)
-    .where(eq(decisions.id, outcome.decisionId))
-    .for('update');
-  return row;
+/** The reported outcome an inbox row carries. */
+export function reportedOf(row: InboxRow): ReportedOutcome {
+  return {
+    project: row.projectId,
+    eventId: row.eventId,
+    agent: row.agent,
+    service: row.service,
+    sessionId: row.sessionId,
+    receivedAt: row.receivedAt,
+    data: row.data ?? {},
+  };
 }

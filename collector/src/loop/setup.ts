@@ -4,11 +4,11 @@ import { type CommandChannel, createCommandChannel } from '../commands/channel.j
 import { createRecommendations, type Recommendations } from '../commands/recommend.js';
 import type { CollectorConfig } from '../config.js';
 import type { Database } from '../db/database.js';
+import { createModelGuard } from '../decide/guard.js';
+import type { ModelPort } from '../decide/types.js';
 import { createEscalator } from '../escalate/webhook.js';
 import type { Metrics } from '../metrics.js';
-import { createModelGuard } from './guard.js';
 import { createDecisionLoop, type DecisionLoop } from './loop.js';
-import type { ModelPort } from './types.js';
 
 /** How long a model answer is reused for the same issue. */
 const MODEL_CACHE_MS = 15 * 60_000;

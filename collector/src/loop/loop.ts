@@ -1,25 +1,23 @@
 import type { CommandRow } from '../commands/store.js';
-import { expireCommands } from '../commands/store.js';
 import { OPEN_DECISION_STATUSES } from '../db/schema.js';
+import { decide } from '../decide/engine.js';
+import { createMinuteQuota } from '../decide/minute-quota.js';
+import type { ModelPort } from '../decide/types.js';
 import type { IngestReport } from '../ingest/normalize.js';
-import { holdOff, learnOutcome, readKnowledge } from '../learn/knowledge.js';
-import { type ReportedOutcome, recordOutcomes } from '../learn/outcomes.js';
-import { settleDue } from '../learn/verify.js';
-import { publish } from '../live/publish.js';
-import { decide } from './engine.js';
-import { type InboxRow, takeInbox } from './inbox.js';
-import { decisionUpdate, type LoopContext, review, storeDraft } from './loop-act.js';
-import { buildInput, type Candidate, screen, triggerOf } from './loop-input.js';
-import { createMinuteQuota } from './minute-quota.js';
 import {
   claimDecision,
-  type DecisionRow,
-  expireDecisions,
   findOpenDecision,
   releaseClaim,
   setDecisionStatus,
-} from './store.js';
-import type { ModelPort } from './types.js';
+} from '../store/decisions.js';
+import { takeInbox } from '../store/inbox.js';
+import { type ReviewResult, review, storeDraft } from './act.js';
+import type { LoopContext } from './context.js';
+import { expireDue, failRefused } from './lapse.js';
+import { readKnowledge } from './learn.js';
+import { recordOutcomes, reportedOf } from './record-outcomes.js';
+import { buildInput, type Candidate, candidateOf, screen, triggerOf } from './screen.js';
+import { settleDue } from './verify.js';
 
 /** How long a claim to decide lasts if its collector dies while deciding. */
 const CLAIM_MS = 60_000;
@@ -38,7 +36,7 @@ export interface DecisionLoop {
   /** Hands the loop what a committed batch stored; returns at once (never delays the 202). */
   onCommitted(batch: IngestReport[]): void;
   /** A person approves or rejects a pending decision. */
-  review(project: string, id: string, verdict: 'approve' | 'reject'): Promise<DecisionRow>;
+  review(project: string, id: string, verdict: 'approve' | 'reject'): Promise<ReviewResult>;
   /** An agent acknowledged (or refused) a command. */
   onAck(row: CommandRow, changed: boolean): Promise<void>;
   /** Runs expiries and due verifications now (the timer does this every second). */
@@ -56,39 +54,6 @@ const INBOX_BATCH = 200;
 /** A fault the inbox keeps: critical, or a failing health check (the service is degraded). */
 const isUrgentFault = (event: { grouped: boolean; severity: string; type: string }) =>
   event.grouped && (event.severity === 'critical' || event.type === 'health_check');
-
-/** Why a command lapsed, in words a person reads beside its decision. */
-function lapsedWhy(command: CommandRow): string {
-  const minutes = Math.round((command.expiresAt.getTime() - command.issuedAt.getTime()) / 60_000);
-  if (command.target === 'page') {
-    return `the command expired: no page reported the fault again within ${minutes} min`;
-  }
-  return `the command expired: no agent of ${command.service ?? 'the service'} took it within ${minutes} min`;
-}
-
-function toReported(row: InboxRow): ReportedOutcome {
-  return {
-    project: row.projectId,
-    eventId: row.eventId,
-    agent: row.agent,
-    service: row.service,
-    sessionId: row.sessionId,
-    receivedAt: row.receivedAt,
-    data: row.data ?? {},
-  };
-}
-
-function candidateOf(row: InboxRow): Candidate {
-  return {
-    project: row.projectId,
-    fingerprint: row.fingerprint,
-    severity: row.severity,
-    type: row.type,
-    agent: row.agent,
-    // A grouped health check is one that failed or warned: the service is degraded.
-    degraded: row.type === 'health_check',
-  };
-}
 
 /** Creates the loop over the store; `model` is optional (knowledge and rules alone without it). */
 export function createDecisionLoop(ctx: LoopContext, model?: ModelPort): DecisionLoop {
@@ -154,7 +119,7 @@ export function createDecisionLoop(ctx: LoopContext, model?: ModelPort): Decisio
   // Verification passes run one after another in this process, so a caller that asks for one
   // (a test after moving the clock) never returns while the timer's pass holds the rows.
   let verifying: Promise<unknown> = Promise.resolve();
-  async function settle(): Promise<void> {
+  async function verifyDue(): Promise<void> {
     const pass = verifying.then(() => settleDue(ctx));
     verifying = pass.catch(() => {});
     const settled = await pass;
@@ -186,7 +151,7 @@ export function createDecisionLoop(ctx: LoopContext, model?: ModelPort): Decisio
       const urgent: Candidate[] = [];
       const taken = await ctx.db.transaction(async (tx) => {
         const rows = await takeInbox(tx, INBOX_BATCH);
-        const reported = rows.filter((row) => row.type === 'fix_outcome').map(toReported);
+        const reported = rows.filter((row) => row.type === 'fix_outcome').map(reportedOf);
         if (reported.length > 0) {
           const { refused } = await recordOutcomes(tx, reported, ctx.config.verifyWindowMs);
           for (const reason of refused) {
@@ -236,7 +201,7 @@ export function createDecisionLoop(ctx: LoopContext, model?: ModelPort): Decisio
       // Verified after the faults stored with them were looked at, so a fault seen while its
       // decision was open is not decided again once that decision is settled. A reported
       // failure is due at once.
-      if (recorded) await settle();
+      if (recorded) await verifyDue();
     }
   }
 
@@ -271,28 +236,8 @@ export function createDecisionLoop(ctx: LoopContext, model?: ModelPort): Decisio
   }
 
   async function sweep(): Promise<void> {
-    const now = ctx.clock.now();
-    const expired = await expireDecisions(ctx.db, now);
-    const lapsed = await expireCommands(ctx.db, now);
-    if (expired.length > 0 || lapsed.length > 0) {
-      await ctx.db.transaction(async (tx) => {
-        const updates = expired.map(decisionUpdate);
-        // A command an agent took has its outcome coming; one nobody took ends its decision.
-        for (const command of lapsed.filter((c) => c.acknowledgedAt === null)) {
-          const moved = await setDecisionStatus(
-            tx,
-            command.decisionId,
-            'expired',
-            now,
-            ['dispatched', 'approved'],
-            lapsedWhy(command),
-          );
-          if (moved) updates.push(decisionUpdate(moved));
-        }
-        await publish(tx, updates);
-      });
-    }
-    await settle();
+    await expireDue(ctx);
+    await verifyDue();
     inboxWaiting = true;
     schedule();
   }
@@ -336,42 +281,14 @@ export function createDecisionLoop(ctx: LoopContext, model?: ModelPort): Decisio
       schedule();
     },
     review(project, id, verdict) {
-      return review(ctx, project, id, verdict, (tx, row, now) =>
-        learnOutcome(
-          tx,
-          {
-            project: row.projectId,
-            fingerprint: row.fingerprint,
-            kind: row.kind,
-            strategy: row.strategy,
-            success: false,
-            holdOff: true,
-          },
-          now,
-        ),
-      );
+      return review(ctx, project, id, verdict);
     },
     async onAck(row, changed) {
       ctx.metrics.inc('selfheal_commands_total', {
         event: row.status === 'refused' ? 'refused' : 'acknowledged',
         target: row.target,
       });
-      if (!changed || row.status !== 'refused') return;
-      const now = ctx.clock.now();
-      await ctx.db.transaction(async (tx) => {
-        const why = `${row.agentId ?? 'the agent'} refused the command: ${row.reason ?? 'no reason given'}`;
-        const decision = await setDecisionStatus(
-          tx,
-          row.decisionId,
-          'failed',
-          now,
-          ['dispatched'],
-          why,
-        );
-        const pattern = { project: row.projectId, fingerprint: row.fingerprint };
-        await holdOff(tx, { ...pattern, kind: 'unknown', strategy: row.strategy }, now);
-        if (decision) await publish(tx, [decisionUpdate(decision)]);
-      });
+      if (changed && row.status === 'refused') await failRefused(ctx, row);
     },
     sweep,
     async idle() {
