@@ -1,11 +1,13 @@
 // @vitest-environment happy-dom
+
+import type { Event as AgentEvent, Report } from '@selfheal/shared/protocol';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startAgent } from './agent.js';
-import type { Agent, AgentEvent, AgentReport, Transport } from './types.js';
+import type { Agent, Transport } from './types.js';
 
 const realFetch = globalThis.fetch;
 let agent: Agent | undefined;
-let reports: AgentReport[];
+let reports: Report[];
 let calls: Array<{ url: string; method: string }>;
 let answers: Array<() => Response | Promise<Response>>;
 
