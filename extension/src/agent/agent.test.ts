@@ -368,6 +368,15 @@ describe('commands from the collector', () => {
     });
   });
 
+  it('counts a clear_cache command its budget refuses as rejected, and starts no fix for it', () => {
+    const a = start();
+    const clear = (id: string) => command({ id, strategy: 'clear_cache', params: {} });
+    a.applyCommands([clear('cmd-a'), clear('cmd-b')]);
+    expect(a.getStatus().metrics).toMatchObject({ commandsReceived: 2, commandsRejected: 1 });
+    const fixes = a.getStatus().fixHistory.filter((f) => f.strategy === 'clear_cache');
+    expect(fixes.map((f) => f.commandId)).toEqual(['cmd-a']);
+  });
+
   it('ignores a command it already ran', () => {
     const a = start();
     a.applyCommands([command(), command()]);
