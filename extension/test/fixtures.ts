@@ -47,6 +47,18 @@ const FLAKY_PAGE = html(
   </script>`,
 );
 
+/** The same error fifty times (the agent merges the repeats), a few other faults and a flaky GET. */
+const REPEATS_PAGE = html(
+  `<h1>repeats</h1>
+  <script src="/static/missing.js"></script>
+  <script>
+    for (let i = 0; i < 50; i++) setTimeout(() => { throw new Error('Basket total is not a number'); }, 0);
+    console.error('Coupon service answered nonsense');
+    fetch('/api/broken', { method: 'POST', body: '{}' }).then((r) => (window.post = r.status));
+    fetch('/api/flaky').then((r) => (window.flaky = r.status));
+  </script>`,
+);
+
 /** A page script trying every way in: forged handshakes and messages, reading settings. */
 const HOSTILE_PAGE = html(
   `<h1>hostile</h1><script>
@@ -88,6 +100,7 @@ export async function startFixtures(): Promise<FixtureServer> {
     '/faults.html': (_q, res) => send(res, 200, 'text/html', FAULTS_PAGE),
     '/flaky.html': (_q, res) => send(res, 200, 'text/html', FLAKY_PAGE),
     '/hostile.html': (_q, res) => send(res, 200, 'text/html', HOSTILE_PAGE),
+    '/repeats.html': (_q, res) => send(res, 200, 'text/html', REPEATS_PAGE),
     '/hooked.html': (_q, res) => send(res, 200, 'text/html', HOOKED_PAGE),
     '/quiet.html': (_q, res) => send(res, 200, 'text/html', html('<h1>quiet</h1>')),
     // A classic script with a module statement: an import error on every load.

@@ -8,7 +8,7 @@ import {
   type StoreTarget,
   startCollector,
 } from '../../collector/test/harness.js';
-import type { AgentStatus } from '../src/agent/index.js';
+import type { StatusSnapshot } from '../src/agent/index.js';
 import {
   buildStandaloneAgent,
   eventually,
@@ -64,7 +64,7 @@ describe.skipIf(!HAS_CHROMIUM)('the standalone agent in Chromium', () => {
     return tab;
   }
 
-  const status = (tab: Page) => tab.evaluate(() => window.getAgentStatus?.() as AgentStatus);
+  const status = (tab: Page) => tab.evaluate(() => window.getAgentStatus?.() as StatusSnapshot);
 
   /** The events the collector stored for an issue, or undefined while it does not know it. */
   async function storedEvents(fingerprint: string) {

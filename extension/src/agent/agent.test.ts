@@ -1,11 +1,13 @@
 // @vitest-environment happy-dom
+
+import type { Event as AgentEvent, Report } from '@selfheal/shared/protocol';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startAgent } from './agent.js';
-import type { Agent, AgentEvent, AgentReport, Transport } from './types.js';
+import type { Agent, Transport } from './types.js';
 
 const realFetch = globalThis.fetch;
 let agent: Agent | undefined;
-let reports: AgentReport[];
+let reports: Report[];
 let calls: Array<{ url: string; method: string }>;
 let answers: Array<() => Response | Promise<Response>>;
 
@@ -364,6 +366,15 @@ describe('commands from the collector', () => {
       success: false,
       detail: 'reload_page cannot be undone in a page',
     });
+  });
+
+  it('counts a clear_cache command its budget refuses as rejected, and starts no fix for it', () => {
+    const a = start();
+    const clear = (id: string) => command({ id, strategy: 'clear_cache', params: {} });
+    a.applyCommands([clear('cmd-a'), clear('cmd-b')]);
+    expect(a.getStatus().metrics).toMatchObject({ commandsReceived: 2, commandsRejected: 1 });
+    const fixes = a.getStatus().fixHistory.filter((f) => f.strategy === 'clear_cache');
+    expect(fixes.map((f) => f.commandId)).toEqual(['cmd-a']);
   });
 
   it('ignores a command it already ran', () => {

@@ -1,3 +1,4 @@
+import type { Event as AgentEvent } from '@selfheal/shared/protocol';
 import { createBudgets } from './budget.js';
 import { createCommandRunner } from './commands.js';
 import { DEFAULT_CONFIG, mergeConfig } from './config.js';
@@ -21,7 +22,7 @@ import { instrumentXhr } from './instrument/xhr.js';
 import { listen } from './native.js';
 import { createReporter } from './reporter.js';
 import { createStatusBook } from './status.js';
-import type { Agent, AgentActivity, AgentEvent, AgentOptions } from './types.js';
+import type { Agent, AgentOptions } from './types.js';
 
 let running: Agent | undefined;
 
@@ -41,7 +42,7 @@ export function startAgent(options: AgentOptions): Agent {
   const book = createStatusBook(startedAt, config.historySize);
   const sessionId = newSessionId(random);
   const nextId = createIds(sessionId);
-  const listeners = new Set<(activity: AgentActivity) => void>();
+  const listeners = new Set<(activity: AgentEvent) => void>();
   const faultListeners = new Set<(event: AgentEvent) => void>();
   const subscribe =
     <L>(set: Set<L>) =>

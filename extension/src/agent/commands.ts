@@ -34,8 +34,7 @@ export function createCommandRunner(
       case 'reinject_resource':
         return fixes.reinject.run(command);
       case 'clear_cache':
-        void clearCacheStorage(ctx, command);
-        return true;
+        return clearCacheStorage(ctx, command);
       case 'report_only':
         return true;
       default:

@@ -1,8 +1,9 @@
 import type { PageCommand, StrategyName } from '@selfheal/shared';
+import type { Event as AgentEvent } from '@selfheal/shared/protocol';
 import type { Budgets } from './budget.js';
 import type { FaultInput } from './events.js';
 import type { StatusBook } from './status.js';
-import type { AgentConfig, AgentEvent } from './types.js';
+import type { AgentConfig } from './types.js';
 
 /** The page the agent runs in. */
 export type PageWindow = Window & typeof globalThis;

@@ -7,7 +7,7 @@ import {
   scrubPageText,
   scrubPageUrl,
 } from '@selfheal/shared';
-import type { AgentEvent } from './types.js';
+import type { Event as AgentEvent } from '@selfheal/shared/protocol';
 
 // Tighter than the protocol's limits: a page's report must also fit a keepalive request.
 const MAX_MESSAGE = 4_096;

@@ -1,9 +1,9 @@
-import type { Agent, AgentStatus } from './types.js';
+import type { Agent, StatusSnapshot } from './types.js';
 
 /** What the agent adds to the page's window. */
 export interface AgentGlobals {
   /** The agent's metrics, error and fix history and health, for the console. */
-  getAgentStatus?: () => AgentStatus;
+  getAgentStatus?: () => StatusSnapshot;
   /** The running agent: `reportError`, `updateConfig`, … */
   selfheal?: Agent;
 }

@@ -1,5 +1,13 @@
+import type {
+  Event as AgentEvent,
+  FixAttemptData,
+  FixOutcomeData,
+} from '@selfheal/shared/protocol';
 import type { AgentContext, FixHandle, FixSpec } from './context.js';
-import type { AgentEvent } from './types.js';
+
+type FixEventBody =
+  | { type: 'fix_attempt'; data: FixAttemptData }
+  | { type: 'fix_outcome'; data: FixOutcomeData };
 
 /**
  * Returns `startFix`: it records a fix, sends its `fix_attempt` (unless the attempt was sent
@@ -21,23 +29,15 @@ export function createFixLog(
       local: !command,
       ...commandId,
     });
-    const fixEvent = (type: 'fix_attempt' | 'fix_outcome', extra: Record<string, unknown>) =>
-      send({
-        id: nextId(),
-        type,
-        timestamp: now(),
-        fingerprint,
-        data: {
-          strategy,
-          fingerprint,
-          ...extra,
-          ...(kind && { kind }),
-          ...commandId,
-          ...(command?.decisionId && { decisionId: command.decisionId }),
-          ...(!command && { local: true }),
-        },
-      });
-    if (!resumed) fixEvent('fix_attempt', {});
+    const data: FixAttemptData = {
+      strategy,
+      fingerprint,
+      ...(kind && { kind }),
+      ...(command ? { commandId: command.id, decisionId: command.decisionId } : { local: true }),
+    };
+    const fixEvent = (body: FixEventBody) =>
+      send({ id: nextId(), timestamp: now(), fingerprint, ...body });
+    if (!resumed) fixEvent({ type: 'fix_attempt', data });
     let done = false;
     return {
       finish: safe((success: boolean, verifiedBy: string, detail?: string) => {
@@ -45,11 +45,15 @@ export function createFixLog(
         done = true;
         const at = now();
         book.finishFix(record, success, at, detail);
-        fixEvent('fix_outcome', {
-          success,
-          verifiedBy,
-          durationMs: at - startedAt,
-          ...(detail && { detail }),
+        fixEvent({
+          type: 'fix_outcome',
+          data: {
+            success,
+            verifiedBy,
+            durationMs: at - startedAt,
+            ...(detail && { detail }),
+            ...data,
+          },
         });
       }),
     };

@@ -1,5 +1,6 @@
 import { isRetryableStatus } from '@selfheal/shared';
-import type { AgentReport, Transport, TransportAnswer } from './types.js';
+import type { Report } from '@selfheal/shared/protocol';
+import type { Transport, TransportAnswer } from './types.js';
 
 /** Where and how the HTTP transport sends reports. */
 export interface HttpTransportOptions {
@@ -21,7 +22,7 @@ const KEEPALIVE_BYTES = 60_000;
 export function createHttpTransport(options: HttpTransportOptions): Transport {
   const url = `${options.collectorUrl.replace(/\/+$/, '')}/api/report?key=${encodeURIComponent(options.projectKey)}`;
   return {
-    async send(report: AgentReport, sendOptions): Promise<TransportAnswer | undefined> {
+    async send(report: Report, sendOptions): Promise<TransportAnswer | undefined> {
       const body = JSON.stringify(report);
       const small = body.length < KEEPALIVE_BYTES;
       if (sendOptions?.final && small && options.sendBeacon) {

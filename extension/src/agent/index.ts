@@ -5,14 +5,12 @@ export { createHttpTransport, type HttpTransportOptions } from './http-transport
 export { nativeFetch } from './native.js';
 export type {
   Agent,
-  AgentActivity,
   AgentConfig,
-  AgentEvent,
+  AgentMetrics,
   AgentOptions,
-  AgentReport,
-  AgentStatus,
-  ErrorRecord,
-  FixRecord,
+  ErrorHistoryEntry,
+  FixHistoryEntry,
+  StatusSnapshot,
   Transport,
   TransportAnswer,
 } from './types.js';

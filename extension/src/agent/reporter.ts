@@ -1,8 +1,9 @@
 import { PROTOCOL_VERSION } from '@selfheal/shared';
+import type { Event as AgentEvent, Report } from '@selfheal/shared/protocol';
 import { capSize } from './bounded.js';
 import { createRunCounter } from './budget.js';
 import type { AgentContext } from './context.js';
-import type { AgentEvent, AgentReport, Transport } from './types.js';
+import type { Transport } from './types.js';
 
 /** Batches events and sends them through the transport. */
 export interface Reporter {
@@ -59,7 +60,7 @@ export function createReporter(
       if (!config.reportingEnabled) return;
       const events = queue.splice(0, PER_REPORT);
       book.metrics.eventsQueued = queue.length;
-      const report: AgentReport = {
+      const report: Report = {
         agent: 'frontend',
         protocolVersion: PROTOCOL_VERSION,
         sessionId,

@@ -1,25 +1,24 @@
+import type { Event as AgentEvent } from '@selfheal/shared/protocol';
 import { capSize } from './bounded.js';
-import type { AgentEvent, AgentStatus, ErrorRecord, FixRecord } from './types.js';
-
-type Metrics = AgentStatus['metrics'];
+import type { AgentMetrics, ErrorHistoryEntry, FixHistoryEntry, StatusSnapshot } from './types.js';
 
 /** Counters and bounded histories behind `getAgentStatus()`. */
 export interface StatusBook {
-  metrics: Metrics;
+  metrics: AgentMetrics;
   /** Counts a fault in its fingerprint's history entry. */
   recordFault(event: AgentEvent): void;
   /** Adds a fix that has started; the returned record is finished in place. */
-  recordFix(record: FixRecord): FixRecord;
+  recordFix(record: FixHistoryEntry): FixHistoryEntry;
   /** Marks `record` finished and counts it. */
-  finishFix(record: FixRecord, success: boolean, at: number, detail?: string): void;
-  snapshot(now: number, config: AgentStatus['config']): AgentStatus;
+  finishFix(record: FixHistoryEntry, success: boolean, at: number, detail?: string): void;
+  snapshot(now: number, config: StatusSnapshot['config']): StatusSnapshot;
   setHistorySize(size: number): void;
 }
 
 /** A fresh status book; `startedAt` is when the agent started. */
 export function createStatusBook(startedAt: number, historySize: number): StatusBook {
   let limit = historySize;
-  const metrics: Metrics = {
+  const metrics: AgentMetrics = {
     errorsDetected: 0,
     errorsFixed: 0,
     fixesAttempted: 0,
@@ -33,8 +32,8 @@ export function createStatusBook(startedAt: number, historySize: number): Status
     commandsRejected: 0,
     internalErrors: 0,
   };
-  const errors = new Map<string, ErrorRecord>();
-  const fixes: FixRecord[] = [];
+  const errors = new Map<string, ErrorHistoryEntry>();
+  const fixes: FixHistoryEntry[] = [];
 
   return {
     metrics,

@@ -1,4 +1,5 @@
 import type { ErrorKind, EventType, Severity, StrategyName } from '@selfheal/shared';
+import type { Event as AgentEvent, AgentStatus, Report } from '@selfheal/shared/protocol';
 
 /** How the agent behaves; every field has a default (see `DEFAULT_CONFIG`). */
 export interface AgentConfig {
@@ -44,32 +45,6 @@ export interface AgentConfig {
   historySize: number;
 }
 
-/** A plain, JSON-ready event as `POST /api/report` takes it. */
-export interface AgentEvent {
-  id: string;
-  type: EventType;
-  timestamp: number;
-  message?: string;
-  stack?: string;
-  url?: string;
-  kind?: ErrorKind;
-  severity?: Severity;
-  fingerprint?: string;
-  /** Occurrences it stands for: repeats merged before sending; absent means 1. */
-  count?: number;
-  data?: Record<string, unknown>;
-}
-
-/** A batch of events, the body of `POST /api/report`. */
-export interface AgentReport {
-  agent: 'frontend';
-  protocolVersion: number;
-  service?: string;
-  sessionId: string;
-  url: string;
-  events: AgentEvent[];
-}
-
 /** What a transport hands back: the collector's recommendations, still unchecked. */
 export interface TransportAnswer {
   commands?: unknown[];
@@ -83,7 +58,7 @@ export interface Transport {
    * Sends one report; rejects when it should be sent again later (collector unreachable, 5xx,
    * 429). `final` is set while the page is being hidden: use keepalive or sendBeacon.
    */
-  send(report: AgentReport, options?: { final: boolean }): Promise<TransportAnswer | undefined>;
+  send(report: Report, options?: { final: boolean }): Promise<TransportAnswer | undefined>;
 }
 
 /** Options of `startAgent`. */
@@ -92,8 +67,8 @@ export interface AgentOptions {
   transport: Transport;
 }
 
-/** One fault as `errorHistory` keeps it. */
-export interface ErrorRecord {
+/** One fingerprint's faults as `errorHistory` keeps them. */
+export interface ErrorHistoryEntry {
   fingerprint: string;
   type: EventType;
   kind: ErrorKind;
@@ -104,8 +79,11 @@ export interface ErrorRecord {
   lastSeen: number;
 }
 
-/** One fix as `fixHistory` keeps it; `success` is undefined while it is being verified. */
-export interface FixRecord {
+/**
+ * One fix as `fixHistory` keeps it; `success` is undefined while it is being verified. (The
+ * panel's `FixRecord`, in the protocol, is what the extension builds from the fix events.)
+ */
+export interface FixHistoryEntry {
   strategy: StrategyName;
   fingerprint: string;
   startedAt: number;
@@ -116,24 +94,30 @@ export interface FixRecord {
   detail?: string;
 }
 
-/** What `getAgentStatus()` answers. */
-export interface AgentStatus {
-  metrics: {
-    errorsDetected: number;
-    errorsFixed: number;
-    fixesAttempted: number;
-    fixesFailed: number;
-    eventsQueued: number;
-    eventsSent: number;
-    eventsDropped: number;
-    eventsRateLimited: number;
-    reportsFailed: number;
-    commandsReceived: number;
-    commandsRejected: number;
-    internalErrors: number;
-  };
-  errorHistory: ErrorRecord[];
-  fixHistory: FixRecord[];
+/** The agent's counters (a type, not an interface, so it is a record of numbers as the protocol wants). */
+export type AgentMetrics = {
+  errorsDetected: number;
+  errorsFixed: number;
+  fixesAttempted: number;
+  fixesFailed: number;
+  eventsQueued: number;
+  eventsSent: number;
+  eventsDropped: number;
+  eventsRateLimited: number;
+  reportsFailed: number;
+  commandsReceived: number;
+  commandsRejected: number;
+  internalErrors: number;
+};
+
+/**
+ * What `getAgentStatus()` answers: the counters and health the extension keeps (the protocol's
+ * `AgentStatus`), with the bounded histories and the settings in force.
+ */
+export interface StatusSnapshot extends AgentStatus {
+  metrics: AgentMetrics;
+  errorHistory: ErrorHistoryEntry[];
+  fixHistory: FixHistoryEntry[];
   health: {
     /** Verified successes over finished fixes, 0..1; null while none has finished (as the collector says). */
     fixSuccessRate: number | null;
@@ -143,17 +127,14 @@ export interface AgentStatus {
   config: { autoFixEnabled: boolean; reportingEnabled: boolean; service: string | undefined };
 }
 
-/** What `onActivity` listeners receive: every fault, fix attempt and outcome as it happens. */
-export type AgentActivity = AgentEvent;
-
 /** A running agent. */
 export interface Agent {
-  getStatus(): AgentStatus;
+  getStatus(): StatusSnapshot;
   /** Checks and runs the collector's recommendations under the agent's own guards. */
   applyCommands(commands: readonly unknown[]): void;
   updateConfig(partial: Partial<AgentConfig>): void;
   /** Calls `listener` for each fault, fix attempt and outcome; returns an unsubscribe. */
-  onActivity(listener: (activity: AgentActivity) => void): () => void;
+  onActivity(listener: (event: AgentEvent) => void): () => void;
   /** Records an error an error boundary caught. */
   reportError(error: unknown, context?: { component?: string }): void;
   /** Sends what is waiting now. */

@@ -19,7 +19,7 @@ function boot(): void {
   const bridge = createPageBridge(window);
   const agent = startAgent({
     config: { service: location.host },
-    transport: { send: (report) => bridge.sendReport({ ...report }) },
+    transport: { send: (report) => bridge.sendReport(report) },
   });
   let lastSent = '';
   const sendStatus = () => {

@@ -3,11 +3,11 @@ import {
   BRIDGE_EVENTS,
   type BridgeEnvelope,
   EXTENSION_PROTOCOL_VERSION,
-  type FromPageMessage,
   hasBridgeEnvelope,
   type PageConfig,
   toPageBody,
 } from '@selfheal/shared';
+import type { FromPage, Report } from '@selfheal/shared/protocol';
 import { createHooklessJson } from './hookless-json.js';
 
 /** Most messages held while the relay has not answered the handshake yet. */
@@ -15,16 +15,13 @@ const MAX_QUEUED = 200;
 /** How long a report may wait for the extension's answer before the agent keeps it for later. */
 const REPORT_TIMEOUT_MS = 30_000;
 
-type Outgoing = FromPageMessage extends infer M
-  ? M extends FromPageMessage
-    ? Omit<M, 'channel' | 'v' | 'nonce'>
-    : never
-  : never;
+/** A message to the content script as the agent writes it; the bridge adds the envelope. */
+type Outgoing = FromPage extends infer M ? (M extends FromPage ? Omit<M, 'v'> : never) : never;
 
 /** The page end of the bridge to the extension's content script. */
 export interface PageBridge {
   /** Sends a report through the extension; resolves with the collector's recommendations. */
-  sendReport(report: Record<string, unknown>): Promise<{ commands?: unknown[] } | undefined>;
+  sendReport(report: Report): Promise<{ commands?: unknown[] } | undefined>;
   /** Sends a message that needs no answer (activity, status, ready). */
   post(message: Outgoing): void;
   /** Calls `listener` with each new configuration from the extension. */

@@ -21,7 +21,13 @@ export function Timeline({ state }: { state: TabState }) {
           {fixes.map((fix) => {
             const result = outcome(fix);
             return (
-              <li key={fix.id} class="fix" data-strategy={fix.strategy} data-outcome={result.cls}>
+              <li
+                key={fix.id}
+                class="fix"
+                data-strategy={fix.strategy}
+                data-fingerprint={fix.fingerprint}
+                data-outcome={result.cls}
+              >
                 <div class="fix-head">
                   <span class="when">{formatTime(fix.startedAt)}</span>
                   <span class="strategy">{fix.strategy}</span>

@@ -1,8 +1,8 @@
 import type { PageCommand } from '@selfheal/shared';
+import type { Event as AgentEvent } from '@selfheal/shared/protocol';
 import { capSize } from '../bounded.js';
 import type { AgentContext } from '../context.js';
 import { type ResourceFailure, resourceOf } from '../instrument/resource-errors.js';
-import type { AgentEvent } from '../types.js';
 
 /** Inserts a failed script or stylesheet again, once, with a cache-busting query. */
 export interface ReinjectFix {

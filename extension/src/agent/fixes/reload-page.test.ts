@@ -1,9 +1,10 @@
 // @vitest-environment happy-dom
+
+import type { Event as AgentEvent } from '@selfheal/shared/protocol';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createBudgets } from '../budget.js';
 import { DEFAULT_CONFIG } from '../config.js';
 import type { AgentContext, FixSpec } from '../context.js';
-import type { AgentEvent } from '../types.js';
 import { createReloadFix, isStaleChunk } from './reload-page.js';
 
 const stale: AgentEvent = {

@@ -1,6 +1,6 @@
 import { PAGE_STRATEGY_RULES, type PageCommand } from '@selfheal/shared';
+import type { Event as AgentEvent } from '@selfheal/shared/protocol';
 import { type AgentContext, verifyByAbsence } from '../context.js';
-import type { AgentEvent } from '../types.js';
 
 const KEY = 'selfheal:reload';
 const GUARD_MS = PAGE_STRATEGY_RULES.reload_page.cooldownMs;
