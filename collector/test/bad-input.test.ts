@@ -129,7 +129,7 @@ describe.each(STORES)('bad input on $name', ({ create }) => {
   });
 
   it('stores strange but valid text as data: NUL bytes, lone surrogates, __proto__ keys', async () => {
-    const raw = `{"agent":"frontend","events":[{"id":"weird-1","type":"error","timestamp":1,"message":"a\\u0000b \\ud800 <script>alert(1)</script>","data":{"__proto__":{"polluted":true},"constructor":{"prototype":{"x":1}}}}]}`;
+    const raw = `{"agent":"frontend","events":[{"id":"weird-1","type":"error","timestamp":${Date.now()},"message":"a\\u0000b \\ud800 <script>alert(1)</script>","data":{"__proto__":{"polluted":true},"constructor":{"prototype":{"x":1}}}}]}`;
     const res = await report(suite.base, raw);
     expect(res.status).toBe(202);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();

@@ -16,12 +16,26 @@ declare global {
   interface Window extends AgentGlobals {}
 }
 
+/** The tab's session, kept in sessionStorage so the page's reloads are one session. */
+function tabSession(): string | undefined {
+  try {
+    const store = window.sessionStorage;
+    const key = 'selfheal:session';
+    const id = store.getItem(key) ?? crypto.randomUUID();
+    store.setItem(key, id);
+    return id;
+  } catch {
+    return undefined;
+  }
+}
+
 function boot(): void {
   const config = configFromTag(document.currentScript);
   const fetch = nativeFetch(window);
   const beacon = navigator.sendBeacon?.bind(navigator);
   const agent = startAgent({
     config,
+    sessionId: tabSession(),
     transport: createHttpTransport({
       collectorUrl: config.collectorUrl ?? '',
       projectKey: config.projectKey ?? '',

@@ -123,5 +123,23 @@ describe.skipIf(!HAS_CHROMIUM)(
         issues.issues.some((i) => i.title.includes('Checkout failed to load the basket')),
       ).toBe(true);
     });
+
+    it('reports the tab’s reloads as one session: one agent at the collector', async () => {
+      type Agents = { agents: Array<{ agent: string; service: string | null; reports: number }> };
+      const pages = (r: Agents) =>
+        r.agents.filter((a) => a.agent === 'frontend' && a.service === fixtures.origin);
+      const before = await eventually(
+        () => adminGet<Agents>(base, '/api/agents'),
+        (r) => pages(r).length === 1,
+      );
+      const reports = pages(before)[0]?.reports ?? 0;
+      await page.reload();
+      await page.reload();
+      const after = await eventually(
+        () => adminGet<Agents>(base, '/api/agents'),
+        (r) => (pages(r)[0]?.reports ?? 0) > reports + 1,
+      );
+      expect(pages(after)).toHaveLength(1);
+    });
   },
 );

@@ -76,6 +76,41 @@ describe.skipIf(!HAS_CHROMIUM)('the standalone agent in Chromium', () => {
     }
   }
 
+  it('is one session across the tab’s reloads: one agent at the collector, not one per load', async () => {
+    const service = `reloads-${Date.now()}`;
+    server.route(
+      '/reloads',
+      page(
+        agentAttrs({ service }),
+        `<script>setTimeout(() => window.selfheal.reportError(new Error('reload probe ' + performance.now())), 0);</script>`,
+      ),
+    );
+    const tab = await open('/reloads');
+    const agentsOf = async () =>
+      (
+        (await adminGet(collectorBase, '/api/agents')).agents as Array<{
+          service: string | null;
+          reports: number;
+        }>
+      ).filter((a) => a.service === service);
+    await eventually(async () => (await agentsOf()).length === 1, 15_000, 'the first report');
+    for (let i = 0; i < 3; i++) await tab.reload();
+    const agents = await eventually(
+      async () => {
+        const list = await agentsOf();
+        return list.length === 1 && list[0] && list[0].reports >= 4 ? list : undefined;
+      },
+      15_000,
+      'four reports from one agent',
+    );
+    expect(agents).toHaveLength(1);
+    // A new tab is a new session.
+    const other = await open('/reloads');
+    await eventually(async () => (await agentsOf()).length === 2, 15_000, 'a second agent');
+    await other.close();
+    await tab.close();
+  });
+
   it('detects and classifies each fault class, and the events reach the collector', async () => {
     server.route('/api/missing', send(404, 'text/plain', 'no'));
     server.route('/api/orders', send(503, 'text/plain', 'busy'));

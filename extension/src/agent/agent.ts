@@ -40,8 +40,9 @@ export function startAgent(options: AgentOptions): Agent {
   const startedAt = now();
   let config = mergeConfig({ ...DEFAULT_CONFIG }, options.config ?? {});
   const book = createStatusBook(startedAt, config.historySize);
-  const sessionId = newSessionId(random);
-  const nextId = createIds(sessionId);
+  const sessionId = options.sessionId ?? newSessionId(random);
+  // Event ids are unique per load, even when the session outlives it.
+  const nextId = createIds(newSessionId(random));
   const listeners = new Set<(activity: AgentEvent) => void>();
   const faultListeners = new Set<(event: AgentEvent) => void>();
   const subscribe =

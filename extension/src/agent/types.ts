@@ -65,6 +65,8 @@ export interface Transport {
 export interface AgentOptions {
   config?: Partial<AgentConfig>;
   transport: Transport;
+  /** The session its reports name, the same across the tab's reloads; new per load when absent. */
+  sessionId?: string | undefined;
 }
 
 /** One fingerprint's faults as `errorHistory` keeps them. */

@@ -41,6 +41,16 @@ function broadcast(state: TabState): void {
   for (const port of panels.get(state.tabId) ?? []) send(port, { v, type: 'tab_state', state });
 }
 
+/** The tab's session: made with its first report, kept across its reloads and navigations. */
+async function tabSession(tabId: number): Promise<string> {
+  const known = (await store.get(tabId)).sessionId;
+  if (known) return known;
+  const state = await store.update(tabId, (s) => {
+    if (!s.sessionId) s.sessionId = crypto.randomUUID();
+  });
+  return state.sessionId;
+}
+
 /** One message from a tab whose page the browser says is at `origin`. */
 async function onPageMessage(
   tabId: number,
@@ -64,7 +74,7 @@ async function onPageMessage(
       broadcast(await store.update(tabId, (s) => applyStatus(s, message.status)));
       return;
     case 'report': {
-      const { report, dropped } = toPageReport(message.report, origin);
+      const { report, dropped } = toPageReport(message.report, origin, await tabSession(tabId));
       const result: ReportResult = report
         ? await postReport(await loadSettings(), report)
         : { ok: true, commands: [], skipped: true };

@@ -9,7 +9,7 @@ const fix = (strategy: string, id: string) =>
   ({ id, type: 'fix_attempt', timestamp: at, data: { strategy, fingerprint: 'abc' } }) as Event;
 
 describe('toPageReport', () => {
-  it('speaks as a frontend agent for the tab’s origin, whatever the page claimed', () => {
+  it('speaks as a frontend agent for the tab’s origin and session, whatever the page claimed', () => {
     const claimed = {
       agent: 'backend',
       service: 'orders',
@@ -19,12 +19,12 @@ describe('toPageReport', () => {
       url: 'http://127.0.0.1:3000/x',
       events: [fault],
     } as Report;
-    const { report, dropped } = toPageReport(claimed, 'http://127.0.0.1:3000');
+    const { report, dropped } = toPageReport(claimed, 'http://127.0.0.1:3000', 'tab-session');
     expect(dropped).toBe(0);
     expect(report).toEqual({
       agent: 'frontend',
       service: 'http://127.0.0.1:3000',
-      sessionId: 's1',
+      sessionId: 'tab-session',
       url: 'http://127.0.0.1:3000/x',
       events: [fault],
     });
@@ -39,13 +39,21 @@ describe('toPageReport', () => {
       { ...fix('restart_service', 'f3'), type: 'fix_outcome' } as Event,
       fix('toString', 'f4'),
     ];
-    const { report, dropped } = toPageReport({ agent: 'frontend', events }, 'https://a.example');
+    const { report, dropped } = toPageReport(
+      { agent: 'frontend', events },
+      'https://a.example',
+      's',
+    );
     expect(report?.events.map((e) => e.id)).toEqual(['e1', 'f2']);
     expect(dropped).toBe(4);
   });
 
   it('sends nothing when nothing is left', () => {
-    const { report, dropped } = toPageReport({ agent: 'backend', events: [check] }, 'https://a.b');
+    const { report, dropped } = toPageReport(
+      { agent: 'backend', events: [check] },
+      'https://a.b',
+      's',
+    );
     expect(report).toBeUndefined();
     expect(dropped).toBe(1);
   });

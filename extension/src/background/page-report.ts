@@ -19,20 +19,20 @@ export function isPageEvent(event: Event): boolean {
 
 /**
  * The report as a tab may send it. Whatever the page claims, it speaks as a frontend agent for the
- * origin the browser says the tab shows, sends only page events, and no field the worker does not
- * expect (a page names no hostname or region).
+ * origin the browser says the tab shows, in the tab's session (the same across its reloads), sends
+ * only page events, and no field the worker does not expect (a page names no hostname or region).
  */
-export function toPageReport(report: Report, origin: string): PageReport {
+export function toPageReport(report: Report, origin: string, sessionId: string): PageReport {
   const events = report.events.filter(isPageEvent);
   const dropped = report.events.length - events.length;
   if (events.length === 0) return { report: undefined, dropped };
-  const { protocolVersion, sessionId, url } = report;
+  const { protocolVersion, url } = report;
   return {
     report: {
       agent: 'frontend',
       service: origin.slice(0, LIMITS.maxNameLength),
       ...(protocolVersion === undefined ? {} : { protocolVersion }),
-      ...(sessionId === undefined ? {} : { sessionId }),
+      sessionId,
       ...(url === undefined ? {} : { url }),
       events,
     },

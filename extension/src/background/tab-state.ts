@@ -14,6 +14,7 @@ export const TAB_LIMITS = { faults: 200, fixes: 200, title: 300 } as const;
 export function emptyTabState(tabId: number, url = ''): TabState {
   return {
     tabId,
+    sessionId: '',
     url,
     agentConnected: false,
     updatedAt: Date.now(),

@@ -111,6 +111,8 @@ export type FixRecord = z.infer<typeof fixRecordSchema>;
 /** What the extension knows about one tab; kept in `chrome.storage.session`. */
 export const tabStateSchema = z.object({
   tabId,
+  /** The session the tab's reports name, the same across its reloads; empty until the first. */
+  sessionId: z.string().default(''),
   url: z.string(),
   agentConnected: z.boolean(),
   updatedAt: z.number(),
