@@ -159,6 +159,24 @@ describe.each(STORES)('verdicts on $name', ({ create }) => {
     expect(seen).toEqual(succeeded);
   });
 
+  it('a retry is judged on its agent’s word at once, without waiting out the window', async () => {
+    const session = `s-${uid()}`;
+    const fingerprint = `fp-page-${uid()}`;
+    await sendPage(session, faults(1, fingerprint, 'network_error'));
+    clock.advance(1_000);
+    const retry = { strategy: 'retry_request', fingerprint, success: true, local: true };
+    await sendPage(session, [fixOutcome(retry)]);
+    await settle(suite.collector);
+    expect(await verdict(fingerprint, 'retry_request')).toEqual(succeeded);
+    // A reload's promise is watched in its session: it still waits out the window.
+    const reloaded = `fp-page-${uid()}`;
+    await sendPage(session, faults(1, reloaded, 'import_error'));
+    const reload = { strategy: 'reload_page', fingerprint: reloaded, success: true, local: true };
+    await sendPage(`s-${uid()}`, [fixOutcome(reload)]);
+    await settle(suite.collector);
+    expect((await verdict(reloaded, 'reload_page')).status).toBe('verifying');
+  });
+
   it('a reload fails when its own page session sees the fault again', async () => {
     const seen = await pageFix('reload_page', 'import_error', (session, fingerprint) =>
       sendPage(session, faults(1, fingerprint, 'import_error')),

@@ -15,7 +15,7 @@ import { type ReviewResult, review, storeDraft } from './act.js';
 import type { LoopContext } from './context.js';
 import { expireDue, failRefused } from './lapse.js';
 import { readKnowledge } from './learn.js';
-import { recordOutcomes, reportedOf } from './record-outcomes.js';
+import { recordOutcomes } from './record-outcomes.js';
 import { buildInput, type Candidate, candidateOf, screen, triggerOf } from './screen.js';
 import { settleDue } from './verify.js';
 
@@ -151,9 +151,8 @@ export function createDecisionLoop(ctx: LoopContext, model?: ModelPort): Decisio
       const urgent: Candidate[] = [];
       const taken = await ctx.db.transaction(async (tx) => {
         const rows = await takeInbox(tx, INBOX_BATCH);
-        const reported = rows.filter((row) => row.type === 'fix_outcome').map(reportedOf);
-        if (reported.length > 0) {
-          const { refused } = await recordOutcomes(tx, reported, ctx.config.verifyWindowMs);
+        if (rows.some((row) => row.type === 'fix_outcome')) {
+          const { refused } = await recordOutcomes(tx, rows, ctx.config.verifyWindowMs);
           for (const reason of refused) {
             ctx.metrics.inc('selfheal_outcomes_refused_total', { reason });
           }

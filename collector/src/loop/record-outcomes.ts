@@ -3,11 +3,15 @@ import {
   type ErrorKind,
   FAULT_EVENT_TYPES,
   isErrorKind,
-  isStrategyName,
-  type StrategyName,
+  PROMISE_SCOPE,
+  STRATEGY_PROMISES,
   strategyFits,
 } from '@selfheal/shared';
-import type { AgentType } from '@selfheal/shared/protocol';
+import {
+  type AgentType,
+  type FixOutcomeData,
+  fixOutcomeDataSchema,
+} from '@selfheal/shared/protocol';
 import { and, eq, gt, inArray, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/database.js';
 import { commands, events, issues, outcomes } from '../db/schema.js';
@@ -25,7 +29,8 @@ export interface ReportedOutcome {
   /** The page session that sent it (page outcomes). */
   sessionId: string | null;
   receivedAt: Date;
-  data: Record<string, unknown>;
+  /** The event's `data`, read with the protocol's own schema. */
+  data: FixOutcomeData;
 }
 
 /** Why a reported outcome was not stored to teach. */
@@ -38,30 +43,29 @@ export type RefusedOutcome =
   | 'fingerprint_not_reported_by_service'
   | 'rollback';
 
-const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
-
 /**
- * Stores reported fix outcomes to be verified: a reported success waits out `windowMs` (the
- * fingerprint must not come back), a reported failure is due at once. A resent event is stored
- * once. Links the outcome to its command and decision when the project has them.
+ * Stores the reported fix outcomes among `rows` to be verified: a reported success of a fix whose
+ * promise is watched on its target waits out `windowMs` (the fingerprint must not come back); a
+ * retry's success (the agent saw the answer) and every reported failure are due at once. A
+ * resent event is stored once. Links the outcome to its command and decision when the project
+ * has them.
  */
 export async function recordOutcomes(
   db: Db,
-  reported: ReportedOutcome[],
+  rows: InboxRow[],
   windowMs: number,
 ): Promise<{ stored: number; refused: RefusedOutcome[] }> {
   const refused: RefusedOutcome[] = [];
-  const valid = reported.filter((o) => {
-    const ok =
-      isStrategyName(o.data.strategy) &&
-      text(o.data.fingerprint) !== undefined &&
-      typeof o.data.success === 'boolean';
-    if (!ok) refused.push('invalid');
-    return ok;
-  });
+  const valid: ReportedOutcome[] = [];
+  for (const row of rows) {
+    if (row.type !== 'fix_outcome') continue;
+    const reported = reportedOf(row);
+    if (reported) valid.push(reported);
+    else refused.push('invalid');
+  }
   if (valid.length === 0) return { stored: 0, refused };
   const commandIds = [
-    ...new Set(valid.map((o) => text(o.data.commandId)).filter((id) => id !== undefined)),
+    ...new Set(valid.map((o) => o.data.commandId).filter((id) => id !== undefined)),
   ];
   const known = commandIds.length
     ? await db
@@ -75,7 +79,7 @@ export async function recordOutcomes(
         .from(commands)
         .where(inArray(commands.id, commandIds))
     : [];
-  const fingerprints = [...new Set(valid.map((o) => o.data.fingerprint as string))];
+  const fingerprints = [...new Set(valid.map((o) => o.data.fingerprint))];
   const kinds = await db
     .select({ project: issues.projectId, fingerprint: issues.fingerprint, kind: issues.kind })
     .from(issues)
@@ -84,13 +88,13 @@ export async function recordOutcomes(
     const issueKind = kinds.find(
       (k) => k.project === o.project && k.fingerprint === o.data.fingerprint,
     )?.kind;
-    return isErrorKind(o.data.kind) ? o.data.kind : isErrorKind(issueKind) ? issueKind : 'unknown';
+    return o.data.kind ?? (isErrorKind(issueKind) ? issueKind : 'unknown');
   };
   const teaching = await mayTeach(db, valid, known, kindOf, windowMs, refused);
-  const rows = teaching.map(({ outcome: o, command }) => {
-    const fingerprint = o.data.fingerprint as string;
+  const stored = teaching.map(({ outcome: o, command }) => {
+    const { fingerprint, strategy, success } = o.data;
     const kind = kindOf(o);
-    const success = o.data.success as boolean;
+    const watched = PROMISE_SCOPE[STRATEGY_PROMISES[strategy]] !== 'none';
     return {
       id: randomUUID(),
       projectId: o.project,
@@ -99,26 +103,26 @@ export async function recordOutcomes(
       commandId: command?.id ?? null,
       fingerprint,
       kind,
-      strategy: o.data.strategy as StrategyName,
+      strategy,
       service: o.service,
       sessionId: o.agent === 'frontend' ? o.sessionId : null,
       local: o.data.local === true || !command,
       mayHold: o.agent === 'backend',
       reportedSuccess: success,
       status: 'verifying' as const,
-      verifiedBy: text(o.data.verifiedBy)?.slice(0, 200) ?? null,
-      detail: text(o.data.detail)?.slice(0, 1_000) ?? null,
+      verifiedBy: o.data.verifiedBy?.slice(0, 200) || null,
+      detail: o.data.detail?.slice(0, 1_000) || null,
       reportedAt: o.receivedAt,
-      verifyAt: new Date(o.receivedAt.getTime() + (success ? windowMs : 0)),
+      verifyAt: new Date(o.receivedAt.getTime() + (success && watched ? windowMs : 0)),
     };
   });
-  if (rows.length === 0) return { stored: 0, refused };
-  const stored = await db
+  if (stored.length === 0) return { stored: 0, refused };
+  const inserted = await db
     .insert(outcomes)
-    .values(rows)
+    .values(stored)
     .onConflictDoNothing()
     .returning({ id: outcomes.id });
-  return { stored: stored.length, refused };
+  return { stored: inserted.length, refused };
 }
 
 type KnownCommand = {
@@ -151,8 +155,7 @@ async function mayTeach(
       refused.push('rollback');
       continue;
     }
-    const fingerprint = o.data.fingerprint as string;
-    const strategy = o.data.strategy as StrategyName;
+    const { fingerprint, strategy } = o.data;
     const command = known.find((c) => c.id === o.data.commandId && c.project === o.project);
     if (o.agent === 'frontend') {
       if (!strategyFits(strategy, 'page')) {
@@ -247,7 +250,9 @@ async function reportedBy(db: Db, o: ReportedOutcome, fingerprint: string): Prom
 }
 
 /** The reported outcome an inbox row carries. */
-export function reportedOf(row: InboxRow): ReportedOutcome {
+function reportedOf(row: InboxRow): ReportedOutcome | undefined {
+  const data = fixOutcomeDataSchema.safeParse(row.data);
+  if (!data.success) return undefined;
   return {
     project: row.projectId,
     eventId: row.eventId,
@@ -255,6 +260,6 @@ export function reportedOf(row: InboxRow): ReportedOutcome {
     service: row.service,
     sessionId: row.sessionId,
     receivedAt: row.receivedAt,
-    data: row.data ?? {},
+    data: data.data,
   };
 }
