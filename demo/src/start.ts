@@ -28,7 +28,7 @@ let stopping = false;
 async function shutdown(code: number): Promise<never> {
   if (!stopping) {
     stopping = true;
-    await supervisor.stop(1_500);
+    await supervisor.stop(1_000);
   }
   process.exit(code);
 }
