@@ -1,13 +1,18 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const demoDir = fileURLToPath(new URL('..', import.meta.url));
 const dataDir = mkdtempSync(join(tmpdir(), 'demo-test-'));
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const HAS_CHROMIUM = existsSync(CHROMIUM);
+if (!HAS_CHROMIUM)
+  console.warn(`No Chromium at ${CHROMIUM}: the demo's page faults are not tried.`);
 
 async function freePort(): Promise<number> {
   const server = createServer().listen(0, '127.0.0.1');
@@ -148,6 +153,70 @@ describe('pnpm start', () => {
     expect((await fetch(`${demoUrl}/api/faults/cache`, { method: 'POST' })).status).toBe(200);
     await verifiedFix('cache_down', 'reconnect_cache');
   });
+
+  it.skipIf(!HAS_CHROMIUM)(
+    'in a real Chromium, the page agent heals the flaky API, the missing script and the stale chunk after a deploy',
+    async () => {
+      const profile = mkdtempSync(join(tmpdir(), 'demo-chromium-'));
+      const context = await chromium.launchPersistentContext(profile, {
+        executablePath: CHROMIUM,
+        headless: true,
+        args: [
+          '--no-sandbox',
+          '--disable-gpu',
+          '--no-first-run',
+          '--disable-background-networking',
+        ],
+      });
+      try {
+        const page = context.pages()[0] ?? (await context.newPage());
+        await page.goto(`${demoUrl}/`);
+        await page.waitForFunction(() => typeof window.getAgentStatus === 'function');
+        const log = page.locator('#log');
+
+        await page.click('button[data-fault=flaky]');
+        await expect
+          .poll(() => log.textContent(), { timeout: 15_000 })
+          .toContain('GET /api/flaky: the page saw 200');
+
+        await page.click('button[data-fault=script]');
+        await expect
+          .poll(() => page.textContent('#reviews'), { timeout: 10_000 })
+          .toContain('widget loaded');
+
+        const before = await page.textContent('#release');
+        await page.click('button[data-fault=deploy]');
+        await expect
+          .poll(() => log.textContent(), { timeout: 30_000 })
+          .toContain('/api/deploy: 200');
+        // The old chunk is gone: this import 404s and the agent reloads onto the new release.
+        await page.click('#details');
+        await page.waitForFunction(
+          (old) => {
+            const now = document.getElementById('release')?.textContent;
+            return Boolean(now) && now !== old;
+          },
+          before,
+          { timeout: 15_000 },
+        );
+        await page.click('#details');
+        await expect
+          .poll(() => page.textContent('#details-out'), { timeout: 5_000 })
+          .toContain(`release ${await page.textContent('#release')}`);
+
+        const kinds = async () =>
+          (await admin<{ issues: Array<{ kind: string; service: string }> }>('/api/issues')).issues
+            .filter((i) => i.service === 'shop')
+            .map((i) => i.kind);
+        await expect
+          .poll(kinds, { timeout: 10_000 })
+          .toEqual(expect.arrayContaining(['import_error', 'file_not_found']));
+      } finally {
+        await context.close();
+        rmSync(profile, { recursive: true, force: true });
+      }
+    },
+  );
 
   it('Ctrl-C stops everything within 2 s with exit code 0', async () => {
     const started = Date.now();
