@@ -1,3 +1,20 @@
+import { createServer } from 'node:net';
+
+/** Throws, naming the variable that moves it, when something already listens on `port`. */
+export async function assertPortFree(port: number, variable: string): Promise<void> {
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new Error(`port ${port} is in use; set ${variable} to another port`)
+          : error,
+      ),
+    );
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve()));
+  });
+}
+
 /** Waits until `url` answers 200, or throws after `timeoutMs`. */
 export async function waitForOk(
   url: string,

@@ -10,6 +10,8 @@ export interface ChildSpec {
   logFile: string;
   /** Exit code after which it is started again (the backend agent's restart_service). */
   restartOn?: number;
+  /** Told when it is started again after `restartOn`. */
+  onRestart?: () => void;
   /** Told about every unexpected exit. */
   onExit?: (code: number | null, signal: NodeJS.Signals | null) => void;
 }
@@ -34,8 +36,10 @@ export function createSupervisor() {
       child.on('exit', (code, signal) => {
         live.delete(child);
         if (stopping) return;
-        if (spec.restartOn !== undefined && code === spec.restartOn) start();
-        else spec.onExit?.(code, signal);
+        if (spec.restartOn !== undefined && code === spec.restartOn) {
+          spec.onRestart?.();
+          start();
+        } else spec.onExit?.(code, signal);
       });
     };
     start();

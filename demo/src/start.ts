@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { formatBanner } from './banner.js';
-import { rotateServiceKey, waitForOk } from './collector-api.js';
+import { assertPortFree, rotateServiceKey, waitForOk } from './collector-api.js';
 import { loadOrCreateCredentials } from './credentials.js';
 import { createSupervisor } from './processes.js';
 import { buildShop, DEMO_DIR, runNode, VITE_BIN } from './shop-build.js';
@@ -36,6 +36,8 @@ process.on('SIGINT', () => void shutdown(0));
 process.on('SIGTERM', () => void shutdown(0));
 
 async function main(): Promise<void> {
+  await assertPortFree(collectorPort, 'PORT');
+  await assertPortFree(demoPort, 'DEMO_PORT');
   mkdirSync(logDir, { recursive: true });
   const credentials = loadOrCreateCredentials(dataDir);
   const nodeArgs = ['--conditions=@selfheal/source', '--import', 'tsx'];
@@ -85,6 +87,8 @@ async function main(): Promise<void> {
     },
     logFile: join(logDir, 'shop-api.log'),
     restartOn: 75,
+    onRestart: () =>
+      say(`${SERVICE} exited for a restart (its agent's restart_service); starting it again`),
     onExit: (code, signal) =>
       say(`the shop service stopped (${signal ?? code}); see ${join(logDir, 'shop-api.log')}`),
   });

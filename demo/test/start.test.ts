@@ -97,23 +97,24 @@ const admin = async <T>(path: string): Promise<T> => {
   return (await answer.json()) as T;
 };
 
-interface Decision {
-  kind: string;
+interface Knowledge {
+  patternType: string;
+  pattern: string;
   strategy: string;
-  status: string;
+  successes: number;
 }
 
-/** Waits until the collector holds a verified, successful `strategy` for a `kind` issue. */
-async function verifiedFix(kind: string, strategy: string): Promise<Decision> {
+/** Waits until the collector has verified a successful `strategy` against a `kind` fault. */
+async function verifiedFix(kind: string, strategy: string): Promise<Knowledge> {
   const deadline = Date.now() + 30_000;
   for (;;) {
-    const { recentDecisions } = await admin<{ recentDecisions: Decision[] }>('/api/status');
-    const done = recentDecisions.find(
-      (d) => d.kind === kind && d.strategy === strategy && d.status === 'succeeded',
+    const { knowledge } = await admin<{ knowledge: Knowledge[] }>('/api/knowledge');
+    const learned = knowledge.find(
+      (k) => k.patternType === 'kind' && k.pattern === kind && k.strategy === strategy,
     );
-    if (done) return done;
+    if (learned && learned.successes > 0) return learned;
     if (Date.now() > deadline) {
-      throw new Error(`no verified ${strategy} for ${kind}: ${JSON.stringify(recentDecisions)}`);
+      throw new Error(`no verified ${strategy} for ${kind}: ${JSON.stringify(knowledge)}`);
     }
     await new Promise((r) => setTimeout(r, 250));
   }
@@ -152,6 +153,13 @@ describe('pnpm start', () => {
     }
     expect((await fetch(`${demoUrl}/api/faults/cache`, { method: 'POST' })).status).toBe(200);
     await verifiedFix('cache_down', 'reconnect_cache');
+  });
+
+  it('memory growth that GC cannot free is healed by restarting the service, verified after the restart', async () => {
+    expect((await fetch(`${demoUrl}/api/faults/memory`, { method: 'POST' })).status).toBe(200);
+    await verifiedFix('high_memory', 'restart_service');
+    expect(output).toContain('shop-api exited for a restart');
+    expect((await fetch(`${demoUrl}/api/products`)).status).toBe(200);
   });
 
   it.skipIf(!HAS_CHROMIUM)(

@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { serve } from '@hono/node-server';
@@ -46,7 +47,7 @@ const agent = new BackendAgent({
   onLog: log,
 }).start();
 
-const builds = new Set<import('node:child_process').ChildProcess>();
+const builds = new Set<ChildProcess>();
 const app = createShopApp({
   agent,
   db,
