@@ -21,14 +21,17 @@ async function loadProducts(): Promise<void> {
   const answer = await fetch('/api/products');
   const list = $('products');
   if (!answer.ok) {
-    list.innerHTML = `<li class="muted">products unavailable (${answer.status})</li>`;
+    const item = document.createElement('li');
+    item.className = 'muted';
+    item.textContent = `products unavailable (${answer.status})`;
+    list.replaceChildren(item);
     return;
   }
   const { products, from } = (await answer.json()) as {
     products: Array<{ name: string; price: number }>;
     from: string;
   };
-  list.innerHTML = '';
+  list.replaceChildren();
   for (const p of products) {
     const item = document.createElement('li');
     item.textContent = `${p.name}: ${p.price.toFixed(2)} € (from ${from})`;

@@ -39,7 +39,12 @@ async function main(): Promise<void> {
   await assertPortFree(collectorPort, 'PORT');
   await assertPortFree(demoPort, 'DEMO_PORT');
   mkdirSync(logDir, { recursive: true });
-  const credentials = loadOrCreateCredentials(dataDir);
+  const stored = loadOrCreateCredentials(dataDir);
+  // Set ones win, as they do for the collector.
+  const credentials = {
+    adminToken: env.ADMIN_TOKEN || stored.adminToken,
+    projectKey: env.PROJECT_KEY || stored.projectKey,
+  };
   const nodeArgs = ['--conditions=@selfheal/source', '--import', 'tsx'];
 
   say(`starting the collector on ${collectorUrl} (log: ${join(logDir, 'collector.log')})`);
