@@ -12,6 +12,7 @@ export default defineConfig({
       'shared',
       'collector',
       'backend-agent',
+      'demo',
       'extension',
       'extension/vitest.browser.config.ts',
       'dashboard',

@@ -1,7 +1,8 @@
 // Builds the dashboard when its build is missing or older than its sources; quick otherwise.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -27,7 +28,13 @@ function newest(path) {
 const built = newest(join(here, 'dist/index.html'));
 if (built > 0 && built >= Math.max(...sources.map(newest))) process.exit(0);
 console.log('Building the dashboard (dashboard/dist)…');
-const result = spawnSync('pnpm', ['exec', 'vite', 'build', '--logLevel', 'warn'], {
+// Vite's own script under this Node, so no package manager needs to be on PATH.
+const vite = join(
+  dirname(createRequire(join(here, 'package.json')).resolve('vite/package.json')),
+  'bin',
+  'vite.js',
+);
+const result = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], {
   cwd: here,
   stdio: 'inherit',
 });

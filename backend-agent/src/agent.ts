@@ -260,6 +260,9 @@ export class BackendAgent {
   /** Graceful restart: stop taking work, drain (at most `graceMs`), send what is queued, exit. */
   async restart(graceMs = 10_000): Promise<void> {
     this.isDraining = true;
+    // Draining closes the service's own handles and the agent's hold none: without this, Node
+    // would end with code 0 in the middle of the drain and the supervisor would not restart it.
+    const hold = setInterval(() => {}, 1_000);
     for (const hook of this.drainHooks) {
       try {
         await hook();
@@ -273,6 +276,7 @@ export class BackendAgent {
     this.reporter.saveNow();
     const options = this.options.fixes?.restart_service;
     const code = typeof options === 'object' ? (options.exitCode ?? 75) : 75;
+    clearInterval(hold);
     (this.options.exit ?? ((c: number) => process.exit(c)))(code);
   }
 

@@ -78,4 +78,9 @@ describe('errors the service did not catch', () => {
     expect(code).toBe(0);
     expect(output).toContain('alive 4');
   });
+
+  it('a restart exits with the restart code even when draining closed the last open handle', async () => {
+    const { code } = await run('restart');
+    expect(code).toBe(75);
+  });
 });
