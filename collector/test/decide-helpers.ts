@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Collector } from '../src/collector.js';
 import { type DecisionConfig, defaultDecisionConfig } from '../src/config.js';
-import { ADMIN, report, serviceKey } from './harness.js';
+import { ADMIN, adminGet, report, serviceKey } from './harness.js';
 
 /** A clock the test moves by hand (it starts at the real time and only goes forward). */
 export interface TestClock {
@@ -138,4 +138,10 @@ export async function eventually<T>(check: () => Promise<T | undefined>, ms = 10
     if (Date.now() > until) throw new Error('timed out waiting');
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** The decisions the collector holds for `fingerprint`, newest first. */
+// biome-ignore lint/suspicious/noExplicitAny: tests read answers loosely and assert on them
+export async function decisionsFor(base: string, fingerprint: string): Promise<any[]> {
+  return (await adminGet(base, `/api/decisions?fingerprint=${fingerprint}`)).decisions;
 }

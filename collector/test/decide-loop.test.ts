@@ -6,6 +6,7 @@ import {
   ack,
   adminPost,
   decisions,
+  decisionsFor,
   eventually,
   fixOutcome,
   healthFault,
@@ -53,11 +54,6 @@ function pageFault(fingerprint: string, kind = 'network_error') {
 
 const sendPage = (base: string, events: unknown[]) =>
   report(base, { agent: 'frontend', sessionId: `s-${randomUUID()}`, events });
-
-// biome-ignore lint/suspicious/noExplicitAny: tests read answers loosely and assert on them
-async function decisionsFor(base: string, fingerprint: string): Promise<any[]> {
-  return (await adminGet(base, `/api/decisions?fingerprint=${fingerprint}`)).decisions;
-}
 
 describe.each(STORES)('the decision loop on $name', ({ name, create }) => {
   const clock = testClock();

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   ack,
   decisions,
+  decisionsFor,
   fixOutcome,
   healthFault,
   poll,
@@ -28,11 +29,6 @@ const pageOutcome = (fingerprint: string, success: boolean) => ({
 // biome-ignore lint/suspicious/noExplicitAny: tests read answers loosely and assert on them
 async function knowledgeOf(base: string, pattern: string): Promise<any[]> {
   return (await adminGet(base, `/api/knowledge?pattern=${pattern}`)).knowledge;
-}
-
-// biome-ignore lint/suspicious/noExplicitAny: tests read answers loosely and assert on them
-async function decisionsFor(base: string, fingerprint: string): Promise<any[]> {
-  return (await adminGet(base, `/api/decisions?fingerprint=${fingerprint}`)).decisions;
 }
 
 describe.each(STORES)('forged input on $name', ({ create }) => {
