@@ -31,6 +31,11 @@ export interface IngestEvent {
   occurredAt: Date;
   /** Whether the event is a fault that counts toward its issue. */
   grouped: boolean;
+  /**
+   * Whether the decision loop must not forget it across a crash, so it is stored in the loop's
+   * inbox with the event: a fix outcome, or an urgent fault (critical, or a failing health check).
+   */
+  forLoop: boolean;
 }
 
 /** A report ready to store, with everything the collector derived from it. */
@@ -155,11 +160,13 @@ function toIngestEvent(event: Event): IngestEvent {
   // A kind the agent sent decides the severity; only a raw event is classified here.
   const kind = event.kind ?? classify(input).kind;
   const health = healthOf(event);
+  const severity = event.severity ?? severityOf(kind);
+  const grouped = isFaultEvent(event.type) && health !== true;
   return {
     id: storableText(event.id),
     type: event.type,
     kind,
-    severity: event.severity ?? severityOf(kind),
+    severity,
     fingerprint: event.fingerprint ?? fingerprint({ ...input, kind }),
     title: titleOf(event, message, url),
     message,
@@ -168,7 +175,10 @@ function toIngestEvent(event: Event): IngestEvent {
     data,
     count: event.count ?? 1,
     occurredAt: new Date(event.timestamp),
-    grouped: isFaultEvent(event.type) && health !== true,
+    grouped,
+    forLoop:
+      event.type === 'fix_outcome' ||
+      (grouped && (severity === 'critical' || event.type === 'health_check')),
   };
 }
 

@@ -51,10 +51,6 @@ const keyOf = (project: string, fingerprint: string) => `${project}\u0000${finge
 /** Inbox rows taken in one transaction. */
 const INBOX_BATCH = 200;
 
-/** A fault the inbox keeps: critical, or a failing health check (the service is degraded). */
-const isUrgentFault = (event: { grouped: boolean; severity: string; type: string }) =>
-  event.grouped && (event.severity === 'critical' || event.type === 'health_check');
-
 /** Creates the loop over the store; `model` is optional (knowledge and rules alone without it). */
 export function createDecisionLoop(ctx: LoopContext, model?: ModelPort): DecisionLoop {
   const candidates = new Map<string, Candidate>();
@@ -260,7 +256,7 @@ export function createDecisionLoop(ctx: LoopContext, model?: ModelPort): Decisio
       for (const report of batch) {
         for (const event of report.events) {
           // Outcomes and urgent faults were stored in the loop's inbox with the events.
-          if (event.type === 'fix_outcome' || isUrgentFault(event)) {
+          if (event.forLoop) {
             inboxWaiting = true;
           } else if (event.grouped) {
             enqueue(

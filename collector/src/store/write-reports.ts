@@ -35,7 +35,7 @@ const EVENT_ROWS = {
     'receivedAt',
   ],
   // What the issue and report rows need from each event that is not stored with it.
-  extra: { grouped: 'boolean', title: 'text', issueUrl: 'text', ord: 'int' },
+  extra: { grouped: 'boolean', forLoop: 'boolean', title: 'text', issueUrl: 'text', ord: 'int' },
 } as const satisfies RecordsetShape;
 
 const REPORT_ROWS = {
@@ -74,6 +74,7 @@ type EventRow = Omit<typeof events.$inferInsert, 'occurredAt' | 'receivedAt'> & 
   occurredAt: string;
   receivedAt: string;
   grouped: boolean;
+  forLoop: boolean;
   title: string;
   issueUrl: string | null;
   ord: number;
@@ -123,6 +124,7 @@ function toEventRow(
     occurredAt: event.occurredAt.toISOString(),
     receivedAt,
     grouped: event.grouped,
+    forLoop: event.forLoop,
     title: event.title,
     issueUrl: event.url ?? report.url,
     ord,
@@ -218,8 +220,7 @@ export async function writeReports(
       select n."projectId", n.id, n.type, n.agent, n.service, rep."sessionId", n.fingerprint,
         n.severity, n.data, n."receivedAt"
       from new n join rep on rep.id = n."reportId"
-      where n.type = 'fix_outcome'
-        or (n.grouped and (n.severity = 'critical' or n.type = 'health_check'))
+      where n."forLoop"
     )
     select report_id, accepted from acc`;
   const rows = await database.execute<{ report_id: string; accepted: number }>(statement);
