@@ -52,10 +52,10 @@ type Payload = {
 };
 
 type State =
-  | { mode: 'header'; first: boolean }
+  /** `afterBad`: the line follows a broken item header, so it is that item's payload unless it reads as a header. */
+  | { mode: 'header'; first: boolean; afterBad?: boolean }
   | { mode: 'payload'; item: Payload }
-  | { mode: 'newline' }
-  | { mode: 'skip-line' };
+  | { mode: 'newline' };
 
 const tooLarge = (maxBytes: number) =>
   new ProblemError({
@@ -69,8 +69,9 @@ const tooLarge = (maxBytes: number) =>
  * Reads a Sentry envelope from its chunks: a header line, then items, each a header line and a
  * payload of `length` bytes (or up to the next newline). Nothing is held but the kept payloads:
  * an item of another type, or one over the bound, is read past. A broken item is reported as a
- * problem and reading goes on after it where the framing can be found again (a bad item header
- * skips the line that follows, its payload), so the other items of the envelope are not lost.
+ * problem and reading goes on after it where the framing can be found again (after a bad item
+ * header, the next line is its payload unless it reads as an item header), so the other items of
+ * the envelope are not lost. A `length` past the end of the envelope is a truncation.
  */
 export async function readEnvelope(
   chunks: AsyncIterable<Uint8Array>,
@@ -105,7 +106,7 @@ export async function readEnvelope(
     }
   };
 
-  const onHeaderLine = (text: string, first: boolean): State => {
+  const onHeaderLine = (text: string, first: boolean, afterBad = false): State => {
     if (first) {
       const parsed = parseJson(text);
       const header = sentryEnvelopeHeaderSchema.safeParse(parsed);
@@ -119,15 +120,16 @@ export async function readEnvelope(
       return { mode: 'header', first: false };
     }
     if (text.trim() === '') return { mode: 'header', first: false };
-    const i = index++;
     const header = sentryItemHeaderSchema.safeParse(parseJson(text));
+    if (!header.success && afterBad) return { mode: 'header', first: false };
+    const i = index++;
     if (!header.success) {
       envelope.problems.push({
         field: `items.${i}`,
         status: 400,
         message: 'the item header is not a JSON object with a `type` (and an integer `length`)',
       });
-      return { mode: 'skip-line' };
+      return { mode: 'header', first: false, afterBad: true };
     }
     const declared = header.data.length ?? undefined;
     const keep = limits.keep.has(header.data.type);
@@ -191,10 +193,6 @@ export async function readEnvelope(
         }
         continue;
       }
-      if (state.mode === 'skip-line') {
-        if (end >= 0) state = { mode: 'header', first: false };
-        continue;
-      }
       // A header line, possibly across chunks; a line longer than any header is never held.
       if (!lineTooLong) {
         lineSize += piece.length;
@@ -207,15 +205,18 @@ export async function readEnvelope(
       }
       if (end < 0) continue;
       const first: boolean = state.first;
-      if (lineTooLong) {
+      const afterBad = state.afterBad === true;
+      if (lineTooLong && afterBad) {
+        state = { mode: 'header', first: false };
+      } else if (lineTooLong) {
         envelope.problems.push({
           field: first ? 'header' : `items.${index++}`,
           status: 400,
           message: `a header line may be at most ${MAX_HEADER_LINE} bytes`,
         });
-        state = first ? { mode: 'header', first: false } : { mode: 'skip-line' };
+        state = { mode: 'header', first: false, afterBad: !first };
       } else {
-        state = onHeaderLine(Buffer.concat(line).toString('utf8'), first);
+        state = onHeaderLine(Buffer.concat(line).toString('utf8'), first, afterBad);
       }
       line = [];
       lineSize = 0;
@@ -225,14 +226,16 @@ export async function readEnvelope(
 
   // The end of the body: a last line without its newline, or a payload cut short.
   if (state.mode === 'header' && (lineSize > 0 || lineTooLong)) {
-    if (lineTooLong) {
+    if (lineTooLong && state.afterBad) {
+      // The broken item's payload, cut off by the end of the envelope.
+    } else if (lineTooLong) {
       envelope.problems.push({
         field: state.first ? 'header' : `items.${index}`,
         status: 400,
         message: `a header line may be at most ${MAX_HEADER_LINE} bytes`,
       });
     } else {
-      const next = onHeaderLine(Buffer.concat(line).toString('utf8'), state.first);
+      const next = onHeaderLine(Buffer.concat(line).toString('utf8'), state.first, state.afterBad);
       if (next.mode === 'payload' && next.item.remaining === undefined) {
         finishItem(next.item);
       } else if (next.mode === 'payload') {

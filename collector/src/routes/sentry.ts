@@ -123,8 +123,8 @@ export function mountSentry(app: OpenAPIHono, deps: ReportRouteDeps): void {
   const take = (principal: Principal, field: string, payload: unknown, now: number): Taken => {
     const parsed = sentryEventSchema.safeParse(payload);
     if (!parsed.success) {
-      const problem = fromZodError(parsed.error, `${field}.`);
-      return { field, status: 400, message: problem.message };
+      const [first] = fromZodError(parsed.error, `${field}.`).errors ?? [];
+      return { field: first?.field ?? field, status: 400, message: first?.message ?? 'invalid' };
     }
     const sentry = fromSentryEvent(parsed.data, now);
     // The key says who sent it: a project key is a page, whatever platform the SDK runs on; a
