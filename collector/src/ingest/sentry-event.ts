@@ -34,6 +34,8 @@ const SERVER_PLATFORMS = new Set([
   'elixir',
 ]);
 const MAX_FRAMES = 64;
+// The HTTP client integrations' mechanism: `auto.http.client.fetch`, `…xhr`, `http.client` before.
+const HTTP_CLIENT = /^(?:auto\.)?http\.client(?:\.|$)/;
 
 function truncate(text: string, max: number): string {
   return text.length > max ? text.slice(0, max) : text;
@@ -169,7 +171,7 @@ export function fromSentryEvent(sentry: SentryEvent, now: number): FromSentry {
 
   const status = responseStatus(sentry);
   let input: Pick<Event, 'type' | 'message' | 'stack' | 'url'> & { data: Record<string, unknown> };
-  if (mechanism === 'http.client' && url) {
+  if (mechanism && HTTP_CLIENT.test(mechanism) && url) {
     const method = (sentry.request?.method ?? 'GET').toUpperCase();
     const what = status ? `HTTP ${status}` : 'network error';
     input = {
