@@ -306,4 +306,16 @@ describe.each(STORES)('Sentry envelopes, well and badly formed ($name)', (store)
     expect(res.headers.get('access-control-allow-origin')).toBe('https://shop.example');
     expect(res.headers.get('access-control-expose-headers')).toMatch(/X-Sentry-Rate-Limits/);
   });
+
+  it('describes both endpoints and the DSN in /openapi.json', async () => {
+    const doc = (await (await fetch(`${base}/openapi.json`)).json()) as {
+      paths: Record<string, { post?: { security?: unknown[] } }>;
+      components: { schemas: Record<string, { properties?: Record<string, unknown> }> };
+    };
+    for (const path of ['/api/{projectId}/envelope/', '/api/{projectId}/store/']) {
+      expect(doc.paths[path]?.post?.security).toEqual([{ sentryKey: [] }]);
+    }
+    expect(doc.components.schemas.Status?.properties).toHaveProperty('sentry');
+    expect(doc.components.schemas).toHaveProperty('SentryEvent');
+  });
 });
