@@ -156,6 +156,37 @@ describe.each(STORES)('Sentry envelopes, well and badly formed ($name)', (store)
     expect((await titles()).get(`TypeError: encoded ${encoding}`)).toBe(1);
   });
 
+  it('reads past a gzip envelope that expands to a 10 MB attachment, storing its event', async () => {
+    const body = gzipSync(
+      envelope([
+        {
+          header: { type: 'attachment', length: 10 * 1_048_576 },
+          payload: Buffer.alloc(10 * 1_048_576),
+        },
+        eventItem(sentryEvent('beside a compressed attachment')),
+      ]),
+    );
+    expect(body.length).toBeLessThan(1_048_576);
+    const res = await post(body, { headers: { 'content-encoding': 'gzip' } });
+    expect(res.status).toBe(200);
+    expect((await titles()).get('TypeError: beside a compressed attachment')).toBe(1);
+  });
+
+  it('answers 413 for a small gzip body that expands past 20 MiB, storing nothing', async () => {
+    const body = gzipSync(
+      envelope([
+        eventItem(sentryEvent('inside a bomb')),
+        {
+          header: { type: 'attachment', length: 21 * 1_048_576 },
+          payload: Buffer.alloc(21 * 1_048_576),
+        },
+      ]),
+    );
+    const res = await post(body, { headers: { 'content-encoding': 'gzip' } });
+    expect(res.status).toBe(413);
+    expect((await titles()).has('TypeError: inside a bomb')).toBe(false);
+  });
+
   it('answers 400 for a body that is not what its encoding says', async () => {
     const res = await post('not gzip at all', { headers: { 'content-encoding': 'gzip' } });
     expect(res.status).toBe(400);

@@ -290,7 +290,11 @@ export function mountSentry(app: OpenAPIHono, deps: ReportRouteDeps): void {
     try {
       let parsed: Awaited<ReturnType<typeof readEnvelope>>;
       try {
-        parsed = await readEnvelope(decodedBody(c, deps.bodyTimeoutMs), {
+        const body = decodedBody(c, {
+          timeoutMs: deps.bodyTimeoutMs,
+          wholeUpTo: SENTRY_LIMITS.maxEventBytes,
+        });
+        parsed = await readEnvelope(body, {
           maxBytes: SENTRY_LIMITS.maxEnvelopeBytes,
           maxKeptBytes: SENTRY_LIMITS.maxEventBytes,
           keep: KEPT,
@@ -354,7 +358,11 @@ export function mountSentry(app: OpenAPIHono, deps: ReportRouteDeps): void {
     try {
       const parts: Buffer[] = [];
       let size = 0;
-      for await (const chunk of decodedBody(c, deps.bodyTimeoutMs)) {
+      const body = decodedBody(c, {
+        timeoutMs: deps.bodyTimeoutMs,
+        wholeUpTo: SENTRY_LIMITS.maxEventBytes,
+      });
+      for await (const chunk of body) {
         size += chunk.length;
         if (size > SENTRY_LIMITS.maxEventBytes) {
           refuse('too_large');
