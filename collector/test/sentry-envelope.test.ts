@@ -349,4 +349,37 @@ describe.each(STORES)('Sentry envelopes, well and badly formed ($name)', (store)
     expect(doc.components.schemas.Status?.properties).toHaveProperty('sentry');
     expect(doc.components.schemas).toHaveProperty('SentryEvent');
   });
+
+  it('honours a fingerprint set in the SDK, with {{ default }} as ours', async () => {
+    const grouped = ['checkout-provider', '{{ type }}'];
+    for (const message of ['card declined', 'card expired']) {
+      const res = await post(envelope([eventItem(sentryEvent(message, { fingerprint: grouped }))]));
+      expect(res.status).toBe(200);
+    }
+    const usual = await post(
+      envelope([eventItem(sentryEvent('card lost', { fingerprint: ['{{ default }}'] }))]),
+    );
+    expect(usual.status).toBe(200);
+    const stored = [...(await titles())];
+    // Both messages in one issue; the default grouping kept apart.
+    const overridden = stored.filter(([title]) => /card (?:declined|expired)/.test(title));
+    expect(overridden.map(([, count]) => count)).toEqual([2]);
+    expect(stored.filter(([title]) => title === 'TypeError: card lost')).toEqual([
+      ['TypeError: card lost', 1],
+    ]);
+  });
+
+  it('shows no DSN for a project whose key the store does not know, and says how to get one', async () => {
+    const { eq } = await import('drizzle-orm');
+    await collector.database.db
+      .update(projects)
+      .set({ publicKey: null })
+      .where(eq(projects.id, 'other'));
+    const res = await fetch(`${base}/api/status?project=other`, {
+      headers: { authorization: `Bearer ${ADMIN}` },
+    });
+    const { sentry } = (await res.json()) as { sentry: { dsn: string | null; hint: string } };
+    expect(sentry.dsn).toBeNull();
+    expect(sentry.hint).toMatch(/PROJECT_KEY/);
+  });
 });
