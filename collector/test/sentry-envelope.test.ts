@@ -382,4 +382,56 @@ describe.each(STORES)('Sentry envelopes, well and badly formed ($name)', (store)
     expect(sentry.dsn).toBeNull();
     expect(sentry.hint).toMatch(/PROJECT_KEY/);
   });
+
+  it('never answers 500 to mangled envelopes and events', async () => {
+    const valid = envelope([
+      { header: { type: 'session' }, payload: '{"sid":"x"}' },
+      eventItem(sentryEvent('mangled', { tags: [['a', 1]], contexts: { os: { name: 'x' } } })),
+    ]);
+    let seed = 7;
+    const random = () => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    const odd = [null, 0, -1, 1e308, '', '\u0000', [], {}, [[]], { values: [null] }, true];
+    const statuses = new Set<number>();
+    for (let i = 0; i < 150; i++) {
+      let body: Buffer;
+      if (i % 3 === 0) {
+        // Bytes flipped, cut or repeated anywhere in a valid envelope.
+        body = Buffer.from(valid);
+        for (let n = 0; n < 1 + Math.floor(random() * 4); n++) {
+          body[Math.floor(random() * body.length)] = Math.floor(random() * 256);
+        }
+        if (random() < 0.3) body = body.subarray(0, Math.floor(random() * body.length));
+      } else {
+        // A well-framed event whose fields hold values of the wrong shape.
+        const event: Record<string, unknown> = sentryEvent('odd fields');
+        const fields = [
+          'exception',
+          'message',
+          'logentry',
+          'timestamp',
+          'level',
+          'request',
+          'tags',
+          'contexts',
+          'fingerprint',
+          'event_id',
+          'release',
+          'platform',
+          'server_name',
+          'sdk',
+        ];
+        const field = fields[Math.floor(random() * fields.length)] as string;
+        event[field] = odd[Math.floor(random() * odd.length)];
+        body = envelope([eventItem(event)]);
+      }
+      const res = await post(body);
+      statuses.add(res.status);
+      expect(res.status, `case ${i}: ${body.subarray(0, 200).toString()}`).toBeLessThan(500);
+      await res.arrayBuffer();
+    }
+    expect(statuses.has(400)).toBe(true);
+  });
 });
