@@ -22,6 +22,7 @@ import { mountHealth } from './routes/health.js';
 import { mountLive } from './routes/live.js';
 import { mountRead } from './routes/read.js';
 import { mountReport } from './routes/report.js';
+import { mountSentry } from './routes/sentry.js';
 import { mountServiceKeys } from './routes/service-keys.js';
 import type { Keyring } from './store/keyring.js';
 
@@ -140,6 +141,7 @@ export function createApp(deps: AppDeps): OpenAPIHono {
   });
 
   mountReport(app, deps);
+  mountSentry(app, deps);
   mountRead(app, {
     db: deps.database.db,
     adminTokenHash: deps.adminTokenHash,
@@ -167,6 +169,13 @@ export function createApp(deps: AppDeps): OpenAPIHono {
     scheme: 'bearer',
     description:
       'A service key (`shs_…`, made by the admin): whoever holds it is that service, for reports and its command channel.',
+  });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'sentryKey', {
+    type: 'apiKey',
+    in: 'header',
+    name: 'X-Sentry-Auth',
+    description:
+      'The key of a Sentry DSN, as Sentry SDKs send it: `Sentry sentry_key=<key>, …` (or `?sentry_key=`). The project key sends as a page does; a service key as its service.',
   });
   app.openAPIRegistry.registerComponent('securitySchemes', 'adminToken', {
     type: 'http',

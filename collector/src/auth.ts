@@ -69,3 +69,45 @@ export function requireKey(
     await next();
   };
 }
+
+/** The key of a Sentry SDK: `sentry_key` in `X-Sentry-Auth` (or `Authorization: Sentry …`), or `?sentry_key=`. */
+export function sentryKeyOf(
+  header: string | undefined,
+  query: string | undefined,
+): string | undefined {
+  const match = header?.match(/^\s*Sentry\s.*?\bsentry_key\s*=\s*([^,\s]+)/i);
+  return match?.[1] ?? query;
+}
+
+/**
+ * Requires the key of a Sentry DSN, as the SDKs send it, for the project numbered in the path
+ * (`projectParam`): a project key sends as a page does, a service key as its service. A key of
+ * another project is a 403.
+ */
+export function requireSentryKey(
+  keys: Keyring,
+  projectParam = 'projectId',
+): MiddlewareHandler<{ Variables: KeyVariables }> {
+  return async (c, next) => {
+    const header = c.req.header('x-sentry-auth') ?? c.req.header('authorization');
+    const key = sentryKeyOf(header, c.req.query('sentry_key'));
+    if (!key) {
+      throw new ProblemError({
+        status: 401,
+        title: 'Unauthorized',
+        detail:
+          "send the DSN's key as X-Sentry-Auth: Sentry sentry_key=<key> (or ?sentry_key=): the project key, or a service key",
+        headers: { 'WWW-Authenticate': 'Sentry' },
+      });
+    }
+    const principal = await keys.resolve(key);
+    if (!principal) throw forbidden('the key is not valid (unknown or revoked)');
+    if (String(principal.project.number) !== c.req.param(projectParam)) {
+      throw forbidden(
+        `this key belongs to project ${principal.project.number}, not ${String(c.req.param(projectParam)).slice(0, 32)}; use the DSN the collector shows for the project`,
+      );
+    }
+    c.set('principal', principal);
+    await next();
+  };
+}

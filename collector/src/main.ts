@@ -1,6 +1,7 @@
 import { createCollector } from './collector.js';
 import { fromEnv } from './config.js';
 import { createOpenAiModel } from './decide/openai.js';
+import { toDsn } from './store/dsn.js';
 
 const config = fromEnv(process.env);
 const apiKey = process.env.OPENAI_API_KEY;
@@ -39,6 +40,14 @@ if (generated.adminToken || generated.projectKey) {
     lines.push(
       `  PROJECT_KEY=${generated.projectKey}   (public: pages embed it, page reports only)`,
     );
+    const bound = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+    const host = bound.includes(':') ? `[${bound}]` : bound;
+    const dsn = toDsn(
+      `http://${host}:${port}`,
+      generated.projectKey,
+      collector.credentials.projectNumber,
+    );
+    lines.push(`  SENTRY_DSN=${dsn}   (for a Sentry SDK: the same project key, as a DSN)`);
   }
   lines.push(
     '  A service needs a key of its own: POST /api/services/{service}/keys with the admin token.',

@@ -11,6 +11,8 @@ const COUNTERS = {
   selfheal_events_refused_total: 'Events in well-formed reports that were refused, by reason.',
   selfheal_reports_refused_total: 'Reports refused, by reason.',
   selfheal_reports_total: 'Reports acknowledged, by agent type.',
+  selfheal_sentry_items_total:
+    'Items of Sentry envelopes, by item type and outcome (stored, ignored: read past, refused).',
   selfheal_issues_created_total: 'Issues seen for the first time.',
   selfheal_issues_overflowed_total:
     'New fingerprints counted under their project overflow issue: the new-issue cap was reached.',

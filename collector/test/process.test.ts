@@ -20,6 +20,10 @@ describe('the collector process', () => {
     const key = first.output().match(/PROJECT_KEY=(\S+)/)?.[1];
     expect(admin).toBeTruthy();
     expect(key).toBeTruthy();
+    // The DSN a Sentry SDK takes: the generated key (word characters only) and the project number.
+    expect(key).toMatch(/^shp_\w+$/);
+    const dsn = `http://${key}@127.0.0.1:${new URL(first.base).port}/1`;
+    expect(first.output()).toContain(`SENTRY_DSN=${dsn}`);
 
     // A report still in flight when SIGTERM arrives is finished, not dropped.
     const body = JSON.stringify({ agent: 'frontend', service: 'shop', events: [event()] });
@@ -49,7 +53,10 @@ describe('the collector process', () => {
         headers: { authorization: `Bearer ${admin}` },
       });
       expect(status.status).toBe(200);
-      expect(((await status.json()) as Status).totalErrors).toBe(1);
+      const figures = (await status.json()) as Status;
+      expect(figures.totalErrors).toBe(1);
+      // The public key was kept, so the DSN is shown after a restart too (at its new port).
+      expect(figures.sentry?.dsn).toBe(`http://${key}@127.0.0.1:${new URL(second.base).port}/1`);
     } finally {
       second.proc.kill('SIGTERM');
       expect(await second.exited).toBe(0);

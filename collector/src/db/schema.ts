@@ -24,9 +24,16 @@ const seq = () => bigint('seq', { mode: 'number' }).primaryKey().generatedAlways
 /** A project: the hash of its public page key, the origins its browsers may send from. */
 export const projects = pgTable('projects', {
   id: text('id').primaryKey(),
+  /** A stable number for the project: the project id of its Sentry DSN, which must be numeric. */
+  number: integer('number').notNull().unique().generatedByDefaultAsIdentity(),
   name: text('name').notNull(),
-  /** SHA-256 (hex) of the project key; the key itself is shown once and never stored. */
+  /** SHA-256 (hex) of the project key, which is what a request is checked against. */
   keyHash: text('key_hash').notNull().unique(),
+  /**
+   * The project key itself, once known to the store (generated here, or given as PROJECT_KEY):
+   * it is public (every page embeds it) and the DSN the collector shows is made from it.
+   */
+  publicKey: text('public_key'),
   allowedOrigins: jsonb('allowed_origins').$type<string[]>().notNull().default(sql`'["*"]'`),
   createdAt: time('created_at').notNull().defaultNow(),
 });

@@ -37,6 +37,12 @@ export interface DecisionInput {
   trigger: DecisionTrigger;
   similar: Array<{ fingerprint: string; kind: ErrorKind; title: string; count: number }>;
   systemState: { agentsOnline: number; unhealthyServices: number; errorRatePerMinute: number };
+  /**
+   * Whether one of our agents could carry out a fix on each target: a page agent that reported
+   * the fingerprint lately, a backend agent of the service online. False when the fault came only
+   * from a Sentry SDK, which runs no commands. Absent means yes.
+   */
+  runners?: { page: boolean; service: boolean };
 }
 
 /** One row of learned knowledge: verified outcomes of a strategy for a fingerprint or a kind. */

@@ -8,6 +8,9 @@ export interface EscalatedDecision {
   fixed?: { outcomeId: string; strategy: string; by: string };
 }
 
+/** How the note of a fix no agent of ours can run begins (the fault came only from a Sentry SDK). */
+export const NO_RUNNER_NOTE = 'no selfheal agent runs on';
+
 /** Most decisions listed in one message; the rest are counted and left to the dashboard. */
 export const MAX_LISTED = 10;
 
@@ -43,7 +46,9 @@ function linesOf({ decision, title, fixed }: EscalatedDecision): string[] {
 const reviewLine = ({ decision, fixed }: EscalatedDecision) =>
   fixed
     ? `Decision ${plain(decision.id, 64)} is superseded · fingerprint ${plain(decision.fingerprint, 64)}`
-    : `Approve or reject: POST /api/decisions/${plain(decision.id, 64)}/approve or /reject · fingerprint ${plain(decision.fingerprint, 64)}`;
+    : decision.status === 'recorded'
+      ? `Nothing to approve: decision ${plain(decision.id, 64)} is recorded for a person · fingerprint ${plain(decision.fingerprint, 64)}`
+      : `Approve or reject: POST /api/decisions/${plain(decision.id, 64)}/approve or /reject · fingerprint ${plain(decision.fingerprint, 64)}`;
 
 /** The Slack-compatible body (text and blocks) for one escalated decision or its follow-up. */
 export function webhookBody(item: EscalatedDecision) {
@@ -57,6 +62,9 @@ export function webhookBody(item: EscalatedDecision) {
         ...linesOf(item),
         `Reasoning: ${plain(decision.reasoning, 500)}`,
         ...(decision.developerFix ? [`Developer fix: ${plain(decision.developerFix, 500)}`] : []),
+        ...decision.notes
+          .filter((note) => note.startsWith(NO_RUNNER_NOTE))
+          .map((note) => `What to do: ${plain(note, 700)}`),
       ];
   return {
     text,

@@ -189,8 +189,16 @@ function agentIdOf(report: Report): string {
   return `frontend:${report.sessionId ?? report.hostname ?? report.service ?? '-'}`;
 }
 
-/** Turns a validated report into what the store writes. */
-export function toIngestReport(projectId: string, report: Report, receivedAt: Date): IngestReport {
+/**
+ * Turns a validated report into what the store writes; `agentId` names a sender that is not one
+ * of our agents (a Sentry SDK), which the report's fields would otherwise name.
+ */
+export function toIngestReport(
+  projectId: string,
+  report: Report,
+  receivedAt: Date,
+  agentId: string = agentIdOf(report),
+): IngestReport {
   let healthy: boolean | null = null;
   for (const event of report.events) {
     const health = healthOf(event);
@@ -201,7 +209,7 @@ export function toIngestReport(projectId: string, report: Report, receivedAt: Da
     projectId,
     reportId: randomUUID(),
     agent: report.agent,
-    agentId: storableText(agentIdOf(report)),
+    agentId: storableText(agentId),
     service: report.service === undefined ? null : storableText(report.service),
     sessionId: report.sessionId === undefined ? null : storableText(report.sessionId),
     hostname: report.hostname === undefined ? null : storableText(report.hostname),

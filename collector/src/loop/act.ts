@@ -4,12 +4,14 @@ import {
   COMMAND_TTL_MS,
   DECIDABLE_DECISION_STATUSES,
   DECISION_STATUS_RULES,
+  STRATEGY_DESCRIPTIONS,
   STRATEGY_UNDO,
 } from '@selfheal/shared';
 import { type CommandRow, insertCommand } from '../commands/store.js';
 import type { Db } from '../db/database.js';
 import { llmUsage } from '../db/schema.js';
 import type { DecisionDraft, DecisionInput } from '../decide/types.js';
+import { NO_RUNNER_NOTE } from '../escalate/message.js';
 import { publish } from '../live/publish.js';
 import {
   type DecisionRow,
@@ -25,6 +27,18 @@ import { learnOutcome, rememberDeveloperFix } from './learn.js';
 /** True when an agent can carry the decision out (a page or a service fix). */
 const runnable = (row: Pick<DecisionRow, 'target' | 'strategy'>) =>
   (row.target === 'page' || row.target === 'service') && row.strategy !== 'report_only';
+
+/** False when no agent of ours is there to carry out the draft (the fault came from a Sentry SDK). */
+const hasRunner = (input: DecisionInput, draft: DecisionDraft) =>
+  draft.target === 'page' || draft.target === 'service'
+    ? (input.runners?.[draft.target] ?? true)
+    : true;
+
+/** The note of a fix nobody can run: what a person should do instead. */
+function byHand(draft: DecisionDraft): string {
+  const where = draft.target === 'service' ? 'the service' : 'the page';
+  return `${NO_RUNNER_NOTE} ${where} (the fault came only from a Sentry SDK, which runs no fixes): do it by hand: ${STRATEGY_DESCRIPTIONS[draft.strategy].description} Or run the selfheal ${draft.target === 'service' ? 'backend agent with a service key' : 'page agent'} there, and its commands carry such fixes out.`;
+}
 
 /** Stores a command for a decision and NOTIFYs the pollers of its service, inside `tx`. */
 export async function dispatch(
@@ -79,9 +93,16 @@ export async function storeDraft(
 ): Promise<DecisionRow | undefined> {
   const now = ctx.clock.now();
   const dry = ctx.config.dryRun;
-  const apply = draft.autoApply && !dry && runnable(draft);
-  // Nothing to approve when nothing would run (notify_admin, report_only): a person is told.
-  const status = apply ? 'dispatched' : dry || !runnable(draft) ? 'recorded' : 'pending';
+  const unrun = runnable(draft) && !hasRunner(input, draft);
+  const apply = draft.autoApply && !dry && runnable(draft) && !unrun;
+  // Nothing to approve when nothing would run (notify_admin, report_only, or a fix no agent of
+  // ours is there to run): a person is told what to do.
+  const status = apply ? 'dispatched' : dry || !runnable(draft) || unrun ? 'recorded' : 'pending';
+  const notes = dry
+    ? [...draft.notes, 'dry run: recorded, not dispatched']
+    : unrun
+      ? [...draft.notes, byHand(draft)]
+      : draft.notes;
   const commands: CommandRow[] = [];
   let escalation: EscalationRow | undefined;
   const stored = await ctx.db.transaction(async (tx) => {
@@ -104,7 +125,7 @@ export async function storeDraft(
       estimatedImpact: draft.estimatedImpact,
       rollbackPlan: draft.rollbackPlan,
       developerFix: draft.developerFix,
-      notes: dry ? [...draft.notes, 'dry run: recorded, not dispatched'] : draft.notes,
+      notes,
       autoApplied: apply,
       status,
       createdAt: new Date(now),

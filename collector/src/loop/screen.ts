@@ -100,7 +100,7 @@ export async function buildInput(
       )
       .orderBy(desc(events.receivedAt))
       .limit(1);
-  const [fromService, fromPage, similar, agentFigures, rate] = await Promise.all([
+  const [fromService, fromPage, similar, agentFigures, rate, pageRunner] = await Promise.all([
     latest('backend'),
     latest('frontend'),
     db
@@ -137,11 +137,42 @@ export async function buildInput(
       .select({ faults: sum(reports.faultCount).mapWith(Number) })
       .from(reports)
       .where(and(eq(reports.projectId, project), gt(reports.receivedAt, new Date(now - 60_000)))),
+    // A page agent of ours that reported the fingerprint gets its page commands when it reports
+    // it again; an event from a Sentry SDK (`data.sentry`, set only by the Sentry routes) has
+    // nobody to run them.
+    db
+      .select({ one: sql<number>`1` })
+      .from(events)
+      .where(
+        and(
+          eq(events.projectId, project),
+          eq(events.fingerprint, fingerprint),
+          eq(events.agent, 'frontend'),
+          sql`(${events.data} -> 'sentry') is null`,
+        ),
+      )
+      .limit(1),
   ]);
   // A fingerprint a service reported is that service's to fix, whatever pages sent under it;
   // its service is the one the service key named, never a page's claim.
   const first = fromService[0] ?? fromPage[0];
   const target = fromService[0] ? 'service' : 'page';
+  const serviceName = target === 'service' ? (fromService[0]?.service ?? null) : issue.service;
+  const serviceRunner = serviceName
+    ? await db
+        .select({ id: agents.id })
+        .from(agents)
+        .where(
+          and(
+            eq(agents.projectId, project),
+            eq(agents.agent, 'backend'),
+            eq(agents.service, serviceName),
+            gt(agents.lastSeen, online),
+            sql`${agents.id} not like 'sentry:%'`,
+          ),
+        )
+        .limit(1)
+    : [];
   const kind: ErrorKind = isErrorKind(issue.kind) ? issue.kind : 'unknown';
   const severity: Severity = isSeverity(issue.severity) ? issue.severity : 'medium';
   return {
@@ -150,7 +181,7 @@ export async function buildInput(
     kind,
     severity,
     target,
-    service: target === 'service' ? (fromService[0]?.service ?? null) : issue.service,
+    service: serviceName,
     title: issue.title,
     sample: {
       message: first?.message ?? undefined,
@@ -168,6 +199,7 @@ export async function buildInput(
       unhealthyServices: agentFigures[0]?.unhealthy ?? 0,
       errorRatePerMinute: rate[0]?.faults ?? 0,
     },
+    runners: { page: pageRunner.length > 0, service: serviceRunner.length > 0 },
   };
 }
 

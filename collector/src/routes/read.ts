@@ -8,6 +8,7 @@ import {
 import { requireAdmin } from '../auth.js';
 import type { Db } from '../db/database.js';
 import { ProblemError } from '../errors.js';
+import { readSentryDsn } from '../store/dsn.js';
 import { getIssue, listAgents, listIssues } from '../store/queries.js';
 import { readStatus } from '../store/status.js';
 import { projectQuery } from './decisions.js';
@@ -52,7 +53,11 @@ export function mountRead(app: OpenAPIHono, deps: ReadRouteDeps): void {
     await deps.foldPending();
     const { project } = c.req.valid('query');
     const uptime = Math.round((Date.now() - deps.startedAt) / 1000);
-    return c.json(await readStatus(deps.db, project, uptime), 200);
+    const [status, sentry] = await Promise.all([
+      readStatus(deps.db, project, uptime),
+      readSentryDsn(deps.db, project, new URL(c.req.url).origin),
+    ]);
+    return c.json({ ...status, sentry }, 200);
   });
 
   const issues = createRoute({

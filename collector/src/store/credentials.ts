@@ -7,7 +7,10 @@ import { hashSecret, newSecret } from './keys.js';
 export const DEFAULT_PROJECT_ID = 'default';
 const ADMIN_HASH = 'admin_token_sha256';
 
-/** What the operator sets; anything left out is generated once and kept in the store (hashed). */
+/**
+ * What the operator sets; anything left out is generated once and kept in the store (the admin
+ * token hashed; the project key, public by design, also in plain text for its DSN).
+ */
 export interface CredentialOptions {
   adminToken?: string;
   projectKey?: string;
@@ -18,6 +21,8 @@ export interface CredentialOptions {
 export interface Credentials {
   adminTokenHash: string;
   generated: { adminToken?: string; projectKey?: string };
+  /** The default project's number: the project id of its DSN. */
+  projectNumber: number;
 }
 
 /** Ensures the admin token and the default project exist, generating what is missing. */
@@ -57,6 +62,7 @@ export async function ensureCredentials(db: Db, options: CredentialOptions): Pro
         id: DEFAULT_PROJECT_ID,
         name: 'Default',
         keyHash: hashSecret(key),
+        publicKey: key,
         allowedOrigins: origins,
       })
       .onConflictDoNothing()
@@ -64,12 +70,22 @@ export async function ensureCredentials(db: Db, options: CredentialOptions): Pro
     if (created.length > 0 && !options.projectKey) generated.projectKey = key;
   } else if (
     (wantedHash && wantedHash !== project.keyHash) ||
+    (options.projectKey && project.publicKey !== options.projectKey) ||
     JSON.stringify(origins) !== JSON.stringify(project.allowedOrigins)
   ) {
+    // A key given again is learned in plain text: it is public, and the DSN is made from it.
     await db
       .update(projects)
-      .set({ keyHash: wantedHash ?? project.keyHash, allowedOrigins: origins })
+      .set({
+        keyHash: wantedHash ?? project.keyHash,
+        publicKey: options.projectKey ?? project.publicKey,
+        allowedOrigins: origins,
+      })
       .where(eq(projects.id, DEFAULT_PROJECT_ID));
   }
-  return { adminTokenHash, generated };
+  const [stored] = await db
+    .select({ number: projects.number })
+    .from(projects)
+    .where(eq(projects.id, DEFAULT_PROJECT_ID));
+  return { adminTokenHash, generated, projectNumber: stored?.number ?? 1 };
 }

@@ -6,6 +6,8 @@ import { hashSecret } from './keys.js';
 /** A project as ingest sees it. */
 export interface Project {
   id: string;
+  /** The project's number: the project id of its DSN. */
+  number: number;
   allowedOrigins: string[];
 }
 
@@ -54,6 +56,7 @@ export function createKeyring(db: Db): Keyring {
       db
         .select({
           id: projects.id,
+          number: projects.number,
           keyHash: projects.keyHash,
           allowedOrigins: projects.allowedOrigins,
         })
@@ -71,7 +74,7 @@ export function createKeyring(db: Db): Keyring {
     const byId = new Map<string, Project>();
     const pageKeys = new Map<string, Project>();
     for (const row of projectRows) {
-      const project = { id: row.id, allowedOrigins: row.allowedOrigins };
+      const project = { id: row.id, number: row.number, allowedOrigins: row.allowedOrigins };
       byId.set(row.id, project);
       pageKeys.set(row.keyHash, project);
     }

@@ -17,9 +17,15 @@ export type KeyKind = keyof typeof KEY_PREFIXES;
 export const hashSecret = (secret: string): string =>
   createHash('sha256').update(secret).digest('hex');
 
-/** A new secret of `kind`: its prefix, `_`, and 24 random bytes in base64url. */
+/**
+ * A new secret of `kind`: its prefix, `_`, and 24 random bytes in hex. Word characters only, so a
+ * project or service key can stand as the public key of a Sentry DSN (the SDKs accept `\w+`).
+ */
 export const newSecret = (kind: KeyKind): string =>
-  `${KEY_PREFIXES[kind]}_${randomBytes(24).toString('base64url')}`;
+  `${KEY_PREFIXES[kind]}_${randomBytes(24).toString('hex')}`;
+
+/** True when `key` can be the public key of a DSN, which Sentry's SDKs check against `\w+`. */
+export const fitsDsn = (key: string): boolean => /^\w+$/.test(key);
 
 /** True when `secret` carries the prefix of `kind`. */
 export const hasPrefix = (secret: string, kind: KeyKind): boolean =>

@@ -13,5 +13,6 @@ export * from './keys.js';
 export * from './knowledge.js';
 export * from './problem.js';
 export * from './report.js';
+export * from './sentry.js';
 export * from './status.js';
 export * from './trends.js';

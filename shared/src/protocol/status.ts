@@ -76,6 +76,18 @@ export const statusSchema = z
       .optional()
       .meta({ description: 'Model calls, tokens and estimated cost of the project.' }),
     errorPatterns: z.array(errorPatternSchema),
+    sentry: z
+      .object({
+        dsn: z.string().nullable().meta({
+          description:
+            'The DSN a Sentry SDK takes to send to this project: its public project key and its number, at the address this status was read from.',
+        }),
+        hint: z
+          .string()
+          .nullable()
+          .meta({ description: 'Why there is no DSN, and how to get one.' }),
+      })
+      .optional(),
     uptime: z.number().meta({ description: 'Seconds since this collector process started.' }),
   })
   .meta({ id: 'Status' });
