@@ -25,9 +25,11 @@ describe('the packed backend agent', () => {
   it('installs and runs outside the repository with zod as its only dependency', async () => {
     // The pnpm running this test (it may not be on PATH when started through npx).
     const pnpm = process.env.npm_execpath;
-    const [command, args] = pnpm?.includes('pnpm')
-      ? [process.execPath, [pnpm, 'pack']]
-      : ['pnpm', ['pack']];
+    const [command, args] = !pnpm?.includes('pnpm')
+      ? ['pnpm', ['pack']]
+      : /\.[cm]?js$/.test(pnpm)
+        ? [process.execPath, [pnpm, 'pack']]
+        : [pnpm, ['pack']];
     await run(command, [...args, '--pack-destination', dir], { cwd: agentDir, timeout: 120_000 });
     const tarball = readdirSync(dir).find((name) => name.endsWith('.tgz')) as string;
     expect(tarball).toMatch(/^selfheal-backend-agent-\d+\.\d+\.\d+\.tgz$/);
