@@ -118,6 +118,8 @@ export async function startBatteryServer(scripts: { agent?: Buffer | undefined; 
         agentFaults: agentFaults.map((f) => f.replaceAll(base, 'BASE')),
       };
     },
+    /** Requests to `METHOD /path` since the last run began. */
+    hitsOf: (key: string) => counts.get(key) ?? 0,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -1,7 +1,7 @@
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../src/agent/index.js';
-import { type ExtensionBrowser, launchWithExtension } from './browser.js';
+import { type ExtensionBrowser, eventually, launchWithExtension } from './browser.js';
 import {
   buildSentryBundle,
   type Run,
@@ -140,8 +140,9 @@ describe.skipIf(!HAS_CHROMIUM)('the extension’s agent beside the page and Sent
     await server?.close();
   });
 
-  it('runs the battery four ways and every answer and hit agrees', async () => {
+  it('runs the battery four ways and every answer and hit agrees, then is switched off', async () => {
     const runs: Partial<Record<Variant, Run>> = {};
+    const open: Page[] = [];
     // The same two pages, in a Chromium without the extension and in one with it.
     for (const [variant, page] of [
       ['none', 'none'],
@@ -152,10 +153,42 @@ describe.skipIf(!HAS_CHROMIUM)('the extension’s agent beside the page and Sent
       const browser = variant.includes('agent') ? withExtension.context : plain.browser;
       const tab = await browser.newPage();
       runs[variant] = await server.run(tab, page);
-      await tab.close();
+      if (variant.includes('agent')) open.push(tab);
+      else await tab.close();
     }
     // The extension's agent did run, and saw the page's errors.
     expect(runs.agent?.agentFaults.length).toBeGreaterThan(0);
     expectSameAsWithout(runs, ['agent', 'agent+sentry']);
+
+    // The user switches the agent off in the panel: both open pages look as if it never ran.
+    const [alone, beside] = open as [Page, Page];
+    const panel = await withExtension.openPanel(await withExtension.tabId(alone));
+    await panel.getByRole('button', { name: 'Settings' }).click();
+    await panel.locator('input[name="agentEnabled"]').uncheck();
+    await panel.getByRole('button', { name: 'Save' }).click();
+    await panel.getByRole('status').getByText('Saved.').waitFor();
+    // All but one thing: `window.saved` was taken after the agent started (it runs first), so it
+    // holds the agent's fetch, which still works but, with `toString` restored, reads as a Proxy.
+    const look = (tab: Page) => () =>
+      tab.evaluate(() => {
+        const seen = (
+          window as unknown as { batteryLook(): Record<string, unknown> }
+        ).batteryLook();
+        return { ...seen, savedFetch: undefined };
+      });
+    const same = (twin: Run) => (seen: unknown) =>
+      JSON.stringify(seen) ===
+      JSON.stringify({ ...(twin.identity.after as object), savedFetch: undefined });
+    expect(await eventually(look(alone), same(runs.none as Run))).toBeDefined();
+    expect(await eventually(look(beside), same(runs.sentry as Run))).toBeDefined();
+    expect(
+      await alone.evaluate(() =>
+        String((window as unknown as { saved: { fetch: unknown } }).saved.fetch),
+      ),
+    ).toBe('function () { [native code] }');
+    // Stopped, it no longer retries: a failing GET reaches the server once.
+    const before = server.hitsOf('GET /api/down');
+    expect(await alone.evaluate(() => fetch('/api/down').then((r) => r.status))).toBe(503);
+    expect(server.hitsOf('GET /api/down')).toBe(before + 1);
   }, 240_000);
 });
