@@ -17,6 +17,8 @@ export interface Run {
   hits: Record<string, number>;
   /** Sentry's events as it sent them: exception or message text, sorted. */
   sentryEvents: string[];
+  /** Sentry's fetch and XHR breadcrumbs (`category METHOD /path status`), sorted. */
+  sentryCrumbs: string[];
   /** The agent's faults (type, message, count), sorted; empty without the agent. */
   agentFaults: string[];
 }
@@ -92,19 +94,34 @@ export async function startBatteryServer(scripts: { agent?: Buffer | undefined; 
       envelopes.length = 0;
       await page.goto(`${base}/page.html?v=${encodeURIComponent(variant)}`);
       await page.waitForFunction(() => 'battery' in window, undefined, { timeout: 60_000 });
-      const { answers, identity, agentFaults } = await page.evaluate(async () => {
+      const { answers, identity, agentFaults, sentryCrumbs } = await page.evaluate(async () => {
+        type Crumb = {
+          category?: string;
+          data?: { method?: string; url?: string; status_code?: number };
+        };
         const w = window as unknown as {
           battery: Pick<Run, 'answers' | 'identity'>;
-          Sentry?: { flush(ms: number): Promise<boolean> };
+          Sentry?: {
+            flush(ms: number): Promise<boolean>;
+            getIsolationScope(): { getScopeData(): { breadcrumbs: Crumb[] } };
+          };
           getAgentStatus?: () => {
             errorHistory: Array<{ type: string; message: string; count: number }>;
           };
         };
         await w.Sentry?.flush(5_000);
         const faults = w.getAgentStatus?.().errorHistory ?? [];
+        const crumbs = w.Sentry?.getIsolationScope().getScopeData().breadcrumbs ?? [];
         return {
           ...w.battery,
           agentFaults: faults.map((f) => `${f.type} ×${f.count} ${f.message}`).sort(),
+          sentryCrumbs: crumbs
+            .filter((c) => c.category === 'fetch' || c.category === 'xhr')
+            .map((c) => {
+              const path = String(c.data?.url).replace(/^https?:\/\/[^/]+/, '');
+              return `${c.category} ${c.data?.method} ${path} ${c.data?.status_code}`;
+            })
+            .sort(),
         };
       });
       const hits = Object.fromEntries(
@@ -115,6 +132,7 @@ export async function startBatteryServer(scripts: { agent?: Buffer | undefined; 
         identity,
         hits,
         sentryEvents: envelopes.flatMap(sentryEventsOf).sort(),
+        sentryCrumbs,
         agentFaults: agentFaults.map((f) => f.replaceAll(base, 'BASE')),
       };
     },

@@ -56,6 +56,20 @@ function expectSameAsWithout(runs: Partial<Record<Variant, Run>>, withAgent: Var
     expect(run.identity, variant).toEqual(twin.identity);
     expect(steadyHits(run), variant).toEqual(steadyHits(twin));
     expect(run.sentryEvents, variant).toEqual(twin.sentryEvents);
+    // Sentry records none of the agent's own traffic, and, loaded after the agent, sees each
+    // request once, as the page does. Loaded before it, Sentry sits under the agent's wrappers
+    // and records the attempts the agent sends: bounded like the server's hits.
+    expect(
+      run.sentryCrumbs.filter((c) => c.includes('/collector')),
+      variant,
+    ).toEqual([]);
+    const steady = (crumbs: string[]) =>
+      crumbs.filter((c) => !RETRIED_PATHS.some((p) => c.includes(`${p} `)));
+    expect(steady(run.sentryCrumbs), variant).toEqual(steady(twin.sentryCrumbs));
+    if (!variant.startsWith('sentry')) expect(run.sentryCrumbs, variant).toEqual(twin.sentryCrumbs);
+    expect(run.sentryCrumbs.length, variant).toBeLessThanOrEqual(
+      twin.sentryCrumbs.length + RETRIED_PATHS.length * DEFAULT_CONFIG.retryMaxAttempts,
+    );
     // A request the agent retries reaches the server at most 1 + its budget, with Sentry or not.
     for (const key of RETRIED_PATHS) {
       expect(none.hits[key], key).toBe(1);
