@@ -8,11 +8,11 @@ const here = dirname(fileURLToPath(import.meta.url));
 /** The issue's budget for the whole standalone agent, gzipped at level 9. */
 const BUDGET = 12 * 1024;
 /**
- * What the agent may weigh until the budget is met (it is not: 14,993 B, see docs/BENCHMARKS.md,
- * "Page agent"; raised by 81 B when the agent's wrappers became invisible to the page). It
+ * What the agent may weigh until the budget is met (it is not: 14,981 B, see docs/BENCHMARKS.md,
+ * "Page agent"; raised by 69 B when the agent's wrappers became invisible to the page). It
  * keeps the file from growing unnoticed; lower it with every cut, down to `BUDGET`.
  */
-const CEILING = 14_993;
+const CEILING = 14_981;
 
 /**
  * `import … from 'x'` / `export … from 'x'` (group 1 is `type` when the whole statement is

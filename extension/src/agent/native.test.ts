@@ -105,3 +105,13 @@ describe('wrapMethod and disguiseWrappers', () => {
     }
   });
 });
+
+describe('a page that froze its globals', () => {
+  it('is left as it is, and removal does nothing', () => {
+    const page = Object.freeze(host());
+    const remove = wrapMethod(page, 'parse', () => 'wrapped');
+    expect(page.parse).toBe(JSON.parse);
+    expect(page.parse('[3]')).toEqual([3]);
+    expect(() => remove()).not.toThrow();
+  });
+});

@@ -28,7 +28,10 @@ export function unwrap<T>(fn: T): T {
   return current as T;
 }
 
-/** Sets `owner[key]` to `proxy`, which stands for `original`; the restore keeps a value set since. */
+/**
+ * Sets `owner[key]` to `proxy`, which stands for `original`; the restore keeps a value set since.
+ * Where the page made the property read-only, nothing changes and the restore does nothing.
+ */
 export function replace<O extends object>(
   owner: O,
   key: keyof O,
@@ -36,7 +39,11 @@ export function replace<O extends object>(
   original: object,
 ): () => void {
   originals.set(proxy, original);
-  (owner as Record<keyof O, unknown>)[key] = proxy;
+  try {
+    (owner as Record<keyof O, unknown>)[key] = proxy;
+  } catch {
+    return () => {};
+  }
   return () => {
     if (owner[key] === proxy) (owner as Record<keyof O, unknown>)[key] = original;
   };
@@ -61,10 +68,7 @@ export function wrapMethod<O extends object>(
     [trap]: (target: Parameters<Around>[0], a: unknown, b: unknown) =>
       (active ? around : (Reflect[trap] as unknown as Around))(target, a, b),
   });
-  let restore = () => {};
-  try {
-    restore = replace(owner, key, proxy, original);
-  } catch {}
+  const restore = replace(owner, key, proxy, original);
   return () => {
     active = false;
     restore();
@@ -81,11 +85,7 @@ export function disguiseWrappers(): () => void {
   const proxy = new Proxy(original, {
     apply: (target, self, args) => Reflect.apply(target, originals.get(self) ?? self, args),
   });
-  try {
-    return replace(Function.prototype, 'toString', proxy, original);
-  } catch {
-    return () => {};
-  }
+  return replace(Function.prototype, 'toString', proxy, original);
 }
 
 /** The page's own `fetch` (never a wrapper), bound to `win`; the agent reports through it. */
