@@ -40,6 +40,15 @@ describe('toPageMessage (the page agent’s zod-free check)', () => {
     expect(toPageMessage({ ...wire(config), nonce: 'x' }, 'x')).toBeUndefined();
   });
 
+  it('carries the switch that turns the agent off, and only as a boolean', () => {
+    const off = { autoFixEnabled: true, reportingEnabled: true, agentEnabled: false };
+    expect(toPageMessage(wire({ type: 'config', config: off }), nonce)).toMatchObject({
+      config: { agentEnabled: false },
+    });
+    const bad = { ...off, agentEnabled: 'off' };
+    expect(toPageMessage(wire({ type: 'config', config: bad }), nonce)).toBeUndefined();
+  });
+
   it('refuses malformed payloads and unknown types', () => {
     expect(
       toPageMessage(wire({ type: 'config', config: { autoFixEnabled: 'yes' } }), nonce),

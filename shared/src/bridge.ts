@@ -25,6 +25,8 @@ export const BRIDGE_EVENTS = {
 export interface PageConfig {
   autoFixEnabled: boolean;
   reportingEnabled: boolean;
+  /** False: the agent removes itself from the page, leaving no trace, until the page loads again. */
+  agentEnabled?: boolean;
   criticalSelectors?: string[];
 }
 
@@ -92,6 +94,7 @@ function isPageConfig(value: unknown): value is PageConfig {
     isRecord(value) &&
     typeof value.autoFixEnabled === 'boolean' &&
     typeof value.reportingEnabled === 'boolean' &&
+    (value.agentEnabled === undefined || typeof value.agentEnabled === 'boolean') &&
     (value.criticalSelectors === undefined ||
       (isArray(value.criticalSelectors) && allStrings(value.criticalSelectors)))
   );

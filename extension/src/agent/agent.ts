@@ -19,7 +19,7 @@ import { instrumentErrors } from './instrument/onerror.js';
 import { instrumentResources } from './instrument/resource-errors.js';
 import { instrumentRejections } from './instrument/unhandled-rejection.js';
 import { instrumentXhr } from './instrument/xhr.js';
-import { listen } from './native.js';
+import { disguiseWrappers, listen } from './native.js';
 import { createReporter } from './reporter.js';
 import { createStatusBook } from './status.js';
 import type { Agent, AgentOptions } from './types.js';
@@ -138,6 +138,8 @@ export function startAgent(options: AgentOptions): Agent {
         if (win.document.visibilityState === 'hidden') void reporter.flush(true);
       }),
     ),
+    // Last, so it is removed after every wrapper it disguises.
+    disguiseWrappers(),
   );
 
   safe(reload.resume)();

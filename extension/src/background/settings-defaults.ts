@@ -8,10 +8,15 @@ export const DEFAULT_SETTINGS: Settings = {
   adminToken: '',
   autoFixEnabled: true,
   reportingEnabled: true,
+  agentEnabled: true,
   sites: [],
 };
 
 /** What a page's agent may know of the settings: the switches, never the key or URLs. */
 export function toPageConfig(settings: Settings): PageConfig {
-  return { autoFixEnabled: settings.autoFixEnabled, reportingEnabled: settings.reportingEnabled };
+  return {
+    autoFixEnabled: settings.autoFixEnabled,
+    reportingEnabled: settings.reportingEnabled,
+    agentEnabled: settings.agentEnabled,
+  };
 }

@@ -41,10 +41,17 @@ function boot(): void {
       sendStatus();
     }, 250);
   });
-  bridge.onConfig((config) => agent.updateConfig(config));
+  let statusInterval: ReturnType<typeof setInterval> | undefined;
+  bridge.onConfig((config) => {
+    if (config.agentEnabled !== false) return agent.updateConfig(config);
+    // Switched off: every original back, no timer left; it runs again when the page loads again.
+    agent.stop();
+    clearInterval(statusInterval);
+    clearTimeout(statusTimer);
+  });
   bridge.post({ type: 'ready', url: location.href.slice(0, 4_096) });
   sendStatus();
-  setInterval(sendStatus, STATUS_INTERVAL_MS);
+  statusInterval = setInterval(sendStatus, STATUS_INTERVAL_MS);
   window.getAgentStatus = () => agent.getStatus();
 }
 

@@ -17,7 +17,7 @@ export function SettingsForm(props: { settings: Settings; onSave(settings: Setti
 
   const field = (key: 'collectorUrl' | 'projectKey' | 'adminToken') => (e: Event) =>
     setDraft({ ...draft, [key]: (e.currentTarget as HTMLInputElement).value.trim() });
-  const toggle = (key: 'autoFixEnabled' | 'reportingEnabled') => (e: Event) =>
+  const toggle = (key: 'agentEnabled' | 'autoFixEnabled' | 'reportingEnabled') => (e: Event) =>
     setDraft({ ...draft, [key]: (e.currentTarget as HTMLInputElement).checked });
 
   const save = async (e: Event) => {
@@ -72,6 +72,15 @@ export function SettingsForm(props: { settings: Settings; onSave(settings: Setti
           onInput={field('adminToken')}
           autocomplete="off"
         />
+      </label>
+      <label class="check">
+        <input
+          name="agentEnabled"
+          type="checkbox"
+          checked={draft.agentEnabled}
+          onChange={toggle('agentEnabled')}
+        />
+        Run the agent in pages
       </label>
       <label class="check">
         <input

@@ -15,6 +15,7 @@ const text = (max: number) => z.string().max(max);
 export const pageConfigSchema = z.object({
   autoFixEnabled: z.boolean(),
   reportingEnabled: z.boolean(),
+  agentEnabled: z.boolean().optional(),
   criticalSelectors: z.array(text(512)).max(50).optional(),
 });
 
@@ -69,6 +70,8 @@ export const settingsSchema = z.object({
   adminToken: text(256),
   autoFixEnabled: z.boolean(),
   reportingEnabled: z.boolean(),
+  /** Off: the agent removes itself from each page as soon as the page hears it (see FRONTEND-AGENT). */
+  agentEnabled: z.boolean().default(true),
   /** Origins beyond localhost and 127.0.0.1 the agent runs on, e.g. `https://shop.example`. */
   sites: z.array(z.url({ protocol: /^https?$/ })).max(100),
 });

@@ -1,5 +1,5 @@
 import type { AgentContext } from '../context.js';
-import { markWrapper } from '../native.js';
+import { wrapMethod } from '../native.js';
 import { describeValue, errorFault, textOf } from './describe.js';
 
 /**
@@ -7,17 +7,6 @@ import { describeValue, errorFault, textOf } from './describe.js';
  * on): its text and the stack of the first Error among its arguments. It still prints as usual.
  */
 export function instrumentConsole(ctx: AgentContext): () => void {
-  const target = ctx.win.console;
-  const original = target.error;
-  if (typeof original !== 'function') return () => {};
-  let active = true;
-  const wrapper = markWrapper(function error(this: unknown, ...args: unknown[]) {
-    try {
-      return original.apply(this, args);
-    } finally {
-      if (active) report(args);
-    }
-  }, original);
   const report = ctx.safe((args: unknown[]) => {
     if (!ctx.config().captureConsole) return;
     const first = args.find((a) => a instanceof Error);
@@ -31,10 +20,11 @@ export function instrumentConsole(ctx: AgentContext): () => void {
       stack: described?.stack,
     });
   });
-  target.error = wrapper;
-  return () => {
-    // A wrapper someone installed over ours stays in place; ours then only passes calls through.
-    active = false;
-    if (target.error === wrapper) target.error = original;
-  };
+  return wrapMethod(ctx.win.console, 'error', (original, self, args) => {
+    try {
+      return Reflect.apply(original, self, args);
+    } finally {
+      report(args);
+    }
+  });
 }

@@ -1,4 +1,4 @@
-import { markWrapper } from '../native.js';
+import { wrapMethod } from '../native.js';
 
 /** What the agent knows about one `fetch` call before it runs. */
 export interface FetchCall {
@@ -20,15 +20,8 @@ export type FetchHandler = (call: FetchCall, attempt: () => Promise<Response>) =
 
 /** Replaces `win.fetch` with a wrapper that hands each call to `handler`; returns the uninstall. */
 export function instrumentFetch(win: Window, handler: FetchHandler): () => void {
-  const original = win.fetch;
-  if (typeof original !== 'function') return () => {};
-  let active = true;
-  const wrapper = markWrapper(function fetch(
-    this: unknown,
-    input: RequestInfo | URL,
-    init?: RequestInit,
-  ): Promise<Response> {
-    if (!active) return original.call(win, input, init);
+  return wrapMethod(win, 'fetch', (original, self, args) => {
+    const [input, init] = args as [RequestInfo | URL, RequestInit | undefined];
     let call: FetchCall;
     let attempt: () => Promise<Response>;
     try {
@@ -38,17 +31,15 @@ export function instrumentFetch(win: Window, handler: FetchHandler): () => void 
       // A Request's body is read by the first send; a clone kept aside serves the retries.
       const spare = call.replayable && request && !request.bodyUsed ? request.clone() : undefined;
       let sent = 0;
-      attempt = () => original.call(win, sent++ && spare ? spare.clone() : input, init);
+      attempt = () =>
+        (sent++ && spare
+          ? original.call(self, spare.clone(), init)
+          : Reflect.apply(original, self, args)) as Promise<Response>;
     } catch {
-      return original.call(win, input, init);
+      return Reflect.apply(original, self, args);
     }
     return handler(call, attempt);
-  }, original);
-  win.fetch = wrapper;
-  return () => {
-    active = false;
-    if (win.fetch === wrapper) win.fetch = original;
-  };
+  });
 }
 
 function describe(

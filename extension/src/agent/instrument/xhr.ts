@@ -1,4 +1,4 @@
-import { markWrapper } from '../native.js';
+import { replace, wrapMethod } from '../native.js';
 
 /** One page request made through `XMLHttpRequest`. */
 export interface XhrRequest {
@@ -59,19 +59,23 @@ const EVENTS = [
 ];
 
 /**
- * Replaces `XMLHttpRequest` with a subclass whose own listeners run before any the page adds, so
- * a failed attempt the agent retries never reaches the page: it sees only the final attempt.
+ * Wraps the `XMLHttpRequest` constructor, so each request gets the agent's listeners before any
+ * the page adds, and `open`, `setRequestHeader`, `send` and `abort` on its prototype, so a failed
+ * attempt the agent retries never reaches the page: it sees only the final attempt. Instances
+ * keep the native prototype, so `instanceof` holds both ways with references saved before.
  */
 export function instrumentXhr(
   win: Window,
   hooks: XhrHooks,
   setTimer: (fn: () => void, ms: number) => unknown,
 ): () => void {
-  const Native = (win as { XMLHttpRequest?: typeof XMLHttpRequest }).XMLHttpRequest;
+  const target = win as unknown as { XMLHttpRequest: typeof XMLHttpRequest };
+  const Native = target.XMLHttpRequest;
   if (typeof Native !== 'function') return () => {};
   const states = new WeakMap<XMLHttpRequest, State>();
   let active = true;
-  const { open, send, setRequestHeader, abort } = Native.prototype;
+  const proto = Native.prototype;
+  const { open, send, setRequestHeader } = proto;
 
   const resultOf = (xhr: XMLHttpRequest, state: State, timedOut = false): XhrResult => {
     const status = xhr.status;
@@ -145,59 +149,67 @@ export function instrumentXhr(
     }
   };
 
-  class PatchedXhr extends Native {
-    constructor() {
-      super();
-      try {
-        const listener = listen(this);
-        for (const type of EVENTS) this.addEventListener(type, listener);
-      } catch {}
-    }
-  }
-  // Each method records what the agent needs to send the request again, then runs the native one.
-  const hook = <F extends (...args: never[]) => unknown>(
-    native: F,
+  // Each method records what the agent needs to send the request again, then runs the one it found.
+  const hook = (
+    key: 'open' | 'setRequestHeader' | 'send' | 'abort',
     before: (state: State | undefined, xhr: XMLHttpRequest, args: unknown[]) => void,
   ) =>
-    markWrapper(function (this: XMLHttpRequest, ...args: unknown[]) {
-      const state = states.get(this);
-      if (!state?.replaying) before(state, this, args);
-      return (native as unknown as (...a: unknown[]) => unknown).apply(this, args);
-    }, native) as unknown as F;
-  const proto = PatchedXhr.prototype as XMLHttpRequest;
-  proto.open = hook(open, (_, xhr, args) =>
-    states.set(xhr, {
-      request: {
-        method: String(args[0] ?? 'GET').toUpperCase(),
-        url: String(args[1] ?? ''),
-        headerNames: [],
-        async: args[2] !== false,
-        started: 0,
+    wrapMethod(proto, key, (original, xhr, args) => {
+      try {
+        const state = states.get(xhr);
+        if (!state?.replaying) before(state, xhr, args);
+      } catch {}
+      return Reflect.apply(original, xhr, args);
+    });
+  const uninstalls = [
+    wrapMethod(
+      target,
+      'XMLHttpRequest',
+      (original, args, newTarget) => {
+        const xhr = Reflect.construct(original, args, newTarget);
+        try {
+          const listener = listen(xhr);
+          for (const type of EVENTS) xhr.addEventListener(type, listener);
+        } catch {}
+        return xhr;
       },
-      openArgs: args,
-      headers: [],
-      body: null,
-      attempt: 1,
+      'construct',
+    ),
+    // As natively, the prototype's `constructor` is the global.
+    target.XMLHttpRequest === Native
+      ? () => {}
+      : replace(proto as { constructor: unknown }, 'constructor', target.XMLHttpRequest, Native),
+    hook('open', (_, xhr, args) => {
+      states.set(xhr, {
+        request: {
+          method: String(args[0] ?? 'GET').toUpperCase(),
+          url: String(args[1] ?? ''),
+          headerNames: [],
+          async: args[2] !== false,
+          started: 0,
+        },
+        openArgs: args,
+        headers: [],
+        body: null,
+        attempt: 1,
+      });
     }),
-  );
-  proto.setRequestHeader = hook(setRequestHeader, (state, _, [name, value]) => {
-    state?.headers.push([name as string, value as string]);
-    state?.request.headerNames.push(String(name).toLowerCase());
-  });
-  proto.send = hook(send, (state, _, [body]) => {
-    if (!state) return;
-    state.body = body ?? null;
-    state.request.started = Date.now();
-  });
-  proto.abort = hook(abort, (state) => {
-    if (state) state.pageAborted = true;
-  });
-
-  const target = win as { XMLHttpRequest?: typeof XMLHttpRequest };
-  target.XMLHttpRequest = markWrapper(PatchedXhr, Native);
+    hook('setRequestHeader', (state, _, [name, value]) => {
+      state?.headers.push([name as string, value as string]);
+      state?.request.headerNames.push(String(name).toLowerCase());
+    }),
+    hook('send', (state, _, [body]) => {
+      if (!state) return;
+      state.body = body ?? null;
+      state.request.started = Date.now();
+    }),
+    hook('abort', (state) => {
+      if (state) state.pageAborted = true;
+    }),
+  ];
   return () => {
     active = false;
-    if (target.XMLHttpRequest === PatchedXhr) target.XMLHttpRequest = Native;
+    for (const uninstall of uninstalls) uninstall();
   };
 }
 
