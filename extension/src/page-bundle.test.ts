@@ -8,12 +8,12 @@ const here = dirname(fileURLToPath(import.meta.url));
 /** The issue's budget for the whole standalone agent, gzipped at level 9. */
 const BUDGET = 12 * 1024;
 /**
- * What the agent may weigh until the budget is met (it is not: 14,912 B, see docs/BENCHMARKS.md,
+ * What the agent may weigh until the budget is met (it is not: 14,926 B, see docs/BENCHMARKS.md,
  * "Page agent"; raised by 61 B when the standalone agent began to keep its tab's session across
- * reloads). It keeps the file from growing unnoticed; lower it with every cut, down to
+ * reloads, by 14 B when it began to leave fixes to the extension's agent). It keeps the file from growing unnoticed; lower it with every cut, down to
  * `BUDGET`.
  */
-const CEILING = 14_912;
+const CEILING = 14_926;
 
 /**
  * `import … from 'x'` / `export … from 'x'` (group 1 is `type` when the whole statement is
