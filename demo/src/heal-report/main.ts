@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEMO_DIR } from '../shop-build.js';
-import { formatHealingDoc } from './healing-doc.js';
+import { formatHealingDoc, noteLines } from './healing-doc.js';
 import { runReport } from './report.js';
 import { formatTable, summarize, totalHarm } from './summary.js';
 
@@ -45,9 +45,7 @@ if (tty) process.stderr.write('\n');
 const rows = summarize(result);
 process.stdout.write(formatTable(rows));
 process.stdout.write(`harmful actions: ${totalHarm(rows)}\n`);
-for (const [i, run] of result.runs.entries()) {
-  for (const note of run.notes) process.stdout.write(`  ${run.fault} (run ${i + 1}): ${note}\n`);
-}
+for (const note of noteLines(result)) process.stdout.write(`  ${note}\n`);
 if (values.write) {
   const file = resolve(DEMO_DIR, '..', 'docs', 'HEALING.md');
   writeFileSync(file, formatHealingDoc(result, rows, new Date()));

@@ -74,7 +74,7 @@ function harmText(h: Harm): string {
 }
 
 /** The table as Markdown, with the original system's claim beside each class. */
-export function formatTable(rows: SummaryRow[]): string {
+export function formatTable(summary: SummaryRow[]): string {
   const header = [
     'fault class',
     'injected',
@@ -85,25 +85,29 @@ export function formatTable(rows: SummaryRow[]): string {
     'harmful actions',
     'original claim',
   ];
-  const lines = [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`];
-  for (const r of rows) {
+  const rows = summary.map((r) => {
     const claim = r.claimed ? `${r.claimed.name} ${Math.round(r.claimed.rate * 100)} %` : '–';
-    if (r.skipped) {
-      lines.push(`| ${r.label} | 0 (skipped: ${r.skipped}) | – | – | – | – | – | ${claim} |`);
-      continue;
-    }
-    lines.push(
-      `| ${[
-        r.label,
-        String(r.injected),
-        `${r.healed}/${r.injected} (${pct(r.healed, r.injected)})`,
-        `${r.verified}/${r.injected}`,
-        `${r.escalated}/${r.injected}`,
-        seconds(r.medianHealMs),
-        harmText(r.harm),
-        claim,
-      ].join(' | ')} |`,
-    );
-  }
-  return `${lines.join('\n')}\n`;
+    if (r.skipped) return [r.label, `0 (skipped: ${r.skipped})`, '–', '–', '–', '–', '–', claim];
+    return [
+      r.label,
+      String(r.injected),
+      `${r.healed}/${r.injected} (${pct(r.healed, r.injected)})`,
+      `${r.verified}/${r.injected}`,
+      `${r.escalated}/${r.injected}`,
+      seconds(r.medianHealMs),
+      harmText(r.harm),
+      claim,
+    ];
+  });
+  return `${markdownTable(header, rows)}\n`;
+}
+
+/** A Markdown table with its columns padded, as the repository's formatter writes them. */
+export function markdownTable(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) =>
+    Math.max(h.length, 3, ...rows.map((r) => (r[i] ?? '').length)),
+  );
+  const line = (cells: string[]) =>
+    `| ${widths.map((w, i) => (cells[i] ?? '').padEnd(w)).join(' | ')} |`;
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
