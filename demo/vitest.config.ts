@@ -8,6 +8,8 @@ export default defineProject({
   test: {
     name: 'demo',
     include: ['test/**/*.test.ts'],
+    // Each file runs the whole demo (and a browser): one at a time, or they time each other out.
+    fileParallelism: false,
     testTimeout: 90_000,
     hookTimeout: 90_000,
   },

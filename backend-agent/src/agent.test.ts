@@ -4,6 +4,8 @@ import type { Command } from '@selfheal/shared/protocol';
 import { describe, expect, it } from 'vitest';
 import { BackendAgent } from './agent.js';
 import type { Check, CheckResult } from './check.js';
+import { checkFingerprint } from './events.js';
+import { writeState } from './state.js';
 
 function command(patch: Partial<Command> = {}): Command {
   const now = Date.now();
@@ -24,7 +26,11 @@ function command(patch: Partial<Command> = {}): Command {
   };
 }
 
-function agentWith(check: Check, autoFix = true) {
+function agentWith(
+  check: Check,
+  autoFix = true,
+  stateFile = join(tmpdir(), `selfheal-agent-test-${Math.random()}.json`),
+) {
   let flushes = 0;
   const agent = new BackendAgent({
     serviceName: 'orders',
@@ -43,7 +49,7 @@ function agentWith(check: Check, autoFix = true) {
       },
     },
     verifyTimeoutMs: 50,
-    stateFile: join(tmpdir(), `selfheal-agent-test-${Math.random()}.json`),
+    stateFile,
     env: {},
   });
   return { agent, flushes: () => flushes };
@@ -106,6 +112,51 @@ describe('commands the agent carries out', () => {
     expect(again).toMatchObject({ accepted: true, success: true });
     expect(again.reason).toMatch(/not run again \(cooling down.*the check passes/);
     expect(flushes()).toBe(1);
+  });
+
+  it('answers a command about a fault its own fix already healed without running it', async () => {
+    const { agent, flushes } = agentWith(passing);
+    await agent.runChecks();
+    const fingerprint = agent.status().checks[0]?.fingerprint as string;
+    const reconnect = command({ strategy: 'reconnect_database', params: {}, fingerprint });
+    expect(await agent.execute(reconnect)).toMatchObject({ accepted: true, success: true });
+    expect(flushes()).toBe(1);
+    // Decided on the same fault before the reconnect worked: another strategy, arriving late.
+    const late = await agent.execute(command({ fingerprint }));
+    expect(late).toMatchObject({ accepted: true, success: true });
+    expect(late.reason).toMatch(/already fixed by reconnect_database .*custom not run/);
+    expect(flushes()).toBe(1);
+  });
+
+  it('after its own restart healed a fault, answers a command about it without running it', async () => {
+    const stateFile = join(tmpdir(), `selfheal-agent-test-${Math.random()}.json`);
+    const fingerprint = checkFingerprint('db_down', 'orders', 'db');
+    writeState(stateFile, {
+      restart: { restarts: 1, lastRestartAt: Date.now() },
+      pending: { strategy: 'restart_service', fingerprint, check: 'db', local: true, startedAt: 0 },
+    });
+    const { agent, flushes } = agentWith(passing, true, stateFile);
+    agent.start();
+    try {
+      // Arrives while the new process still verifies the restart: it waits for that first.
+      const late = await agent.execute(command({ fingerprint }));
+      expect(late.reason).toMatch(/already fixed by restart_service .*custom not run/);
+      expect(flushes()).toBe(0);
+    } finally {
+      await agent.stop(100);
+    }
+  });
+
+  it('runs a late command when the fault is back, however recently it was fixed', async () => {
+    const flapping: Check & { result: CheckResult } = { ...passing, result: { status: 'pass' } };
+    const { agent, flushes } = agentWith(flapping);
+    await agent.runChecks();
+    const fingerprint = agent.status().checks[0]?.fingerprint as string;
+    await agent.execute(command({ strategy: 'reconnect_database', params: {}, fingerprint }));
+    flapping.result = { status: 'fail', message: 'refused' };
+    const late = await agent.execute(command({ fingerprint }));
+    expect(late.reason).not.toMatch(/already fixed/);
+    expect(flushes()).toBe(2);
   });
 
   it('reports a fix that ran but left the check failing as a failure', async () => {

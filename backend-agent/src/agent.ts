@@ -132,6 +132,7 @@ export class BackendAgent {
       monitor: this.monitor,
       flush: () => this.reporter.flush(),
       fault: onError,
+      restartVerified: () => this.restarts.finished(),
     });
     this.requests = createRequestStats(push);
     this.installFixes(options.fixes ?? {});

@@ -28,6 +28,8 @@ export interface Budgets {
   recordRun(strategy: StrategyName, fingerprint: string): void;
   /** A run was verified to work: the cooldown starts. */
   recordSuccess(strategy: StrategyName, fingerprint: string): void;
+  /** The latest fix verified to work for `fingerprint` in this process, if any. */
+  lastFixed(fingerprint: string): { strategy: StrategyName; at: number } | undefined;
   /** When the next restart may run, epoch ms (0: at once). */
   nextRestartAt(): number;
   restartState(): RestartState;
@@ -46,6 +48,7 @@ export function createBudgets(
 ): Budgets {
   const runs = new Map<string, number[]>();
   const successes = new Map<string, number>();
+  const fixed = new Map<string, { strategy: StrategyName; at: number }>();
   let restart: RestartState = { restarts: 0, lastRestartAt: 0 };
   const key = (strategy: string, fingerprint: string) => `${strategy}\u0000${fingerprint}`;
   const limits = (strategy: StrategyName) => {
@@ -100,8 +103,13 @@ export function createBudgets(
       }
     },
     recordSuccess(strategy, fingerprint) {
-      successes.set(key(strategy, fingerprint), now());
+      const at = now();
+      successes.set(key(strategy, fingerprint), at);
+      fixed.delete(fingerprint);
+      fixed.set(fingerprint, { strategy, at });
+      if (fixed.size > 1_000) fixed.delete(fixed.keys().next().value as string);
     },
+    lastFixed: (fingerprint) => fixed.get(fingerprint),
     nextRestartAt,
     restartState: () => ({ ...restart }),
     loadRestartState(state) {

@@ -13,6 +13,8 @@ export interface CommandHandlerDeps {
   monitor: Monitor;
   flush(): Promise<void>;
   fault(where: string, error: unknown): void;
+  /** Resolves once a restart the process before this one caused is verified. */
+  restartVerified(): Promise<void>;
 }
 
 /** What became of a command. */
@@ -25,6 +27,8 @@ export interface CommandResult {
 const REMEMBERED = 1_000;
 /** Longest a command waits for the agent's own fix of the same fault to finish. */
 const WAIT_FOR_LOCAL_FIX_MS = 120_000;
+/** How recent the agent's own verified fix of a fault must be for a command about it to be moot. */
+const ALREADY_FIXED_WITHIN_MS = 5 * 60_000;
 
 /**
  * Checks, acknowledges and carries out commands: each runs once however often it is delivered,
@@ -73,6 +77,21 @@ export function createCommandHandler(deps: CommandHandlerDeps) {
     // The agent may be fixing the same fault on its own right now: let that finish first.
     const deadline = Date.now() + WAIT_FOR_LOCAL_FIX_MS;
     while (healer.busy(heal.fingerprint) && Date.now() < deadline) await delay(100);
+    const stop = new AbortController();
+    await Promise.race([
+      deps.restartVerified(),
+      delay(Math.max(0, deadline - Date.now()), stop.signal),
+    ]);
+    stop.abort();
+    // Decided on the fault before the agent's own fix of it worked: running it now would be a
+    // second fix on a healed service.
+    const moot = heal.rollback
+      ? undefined
+      : await healer.alreadyFixed(heal, ALREADY_FIXED_WITHIN_MS);
+    if (moot) {
+      await deps.flush();
+      return moot;
+    }
     // A cooldown holds a fix back, never its undo: an undo runs (or is refused) as it is.
     const waiting = heal.rollback ? undefined : healer.refusal(heal);
     const outcome = waiting ? await healer.confirm(heal, waiting) : await healer.heal(heal);

@@ -145,6 +145,38 @@ export function createHealer(deps: HealerDeps) {
       return { ran: false, success: verdict.ok, detail };
     },
 
+    /**
+     * For a command: when this agent itself fixed the fault with another strategy within
+     * `withinMs`, verified, and the fault's check passes now, answers without running anything
+     * (the command is superseded); undefined otherwise, and the command runs as usual.
+     */
+    async alreadyFixed(request: HealRequest, withinMs: number): Promise<HealOutcome | undefined> {
+      const fixed = deps.budgets.lastFixed(request.fingerprint);
+      if (!fixed || fixed.strategy === request.strategy) return undefined;
+      const ago = Date.now() - fixed.at;
+      if (ago > withinMs) return undefined;
+      const verdict = await verify(request.check, 0);
+      if (!verdict.ok) return undefined;
+      const detail = `already fixed by ${fixed.strategy} ${Math.round(ago / 1000)} s ago, verified; the check passes, ${request.strategy} not run`;
+      deps.push(
+        outcomeEvent({
+          strategy: request.strategy,
+          fingerprint: request.fingerprint,
+          ...(request.kind ? { kind: request.kind } : {}),
+          ...(request.commandId ? { commandId: request.commandId } : {}),
+          ...(request.decisionId ? { decisionId: request.decisionId } : {}),
+          ...(request.customName ? { customName: request.customName } : {}),
+          local: request.local,
+          success: true,
+          verifiedBy: verdict.by,
+          durationMs: 0,
+          detail,
+          alreadyFixedBy: fixed.strategy,
+        }),
+      );
+      return { ran: false, success: true, detail };
+    },
+
     /** Carries out `request`; never throws. */
     async heal(request: HealRequest): Promise<HealOutcome> {
       const refusal = this.refusal(request);

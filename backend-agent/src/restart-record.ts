@@ -23,6 +23,11 @@ export interface RestartRecordDeps {
 export function createRestartRecord(file: string, deps: RestartRecordDeps) {
   let state: AgentState = readState(file);
   if (state.restart) deps.budgets.loadRestartState(state.restart);
+  let done = () => {};
+  const finished = new Promise<void>((resolve) => {
+    done = resolve;
+  });
+  if (!state.pending) done();
 
   return {
     /** Called just before a fix that ends the process. */
@@ -44,37 +49,49 @@ export function createRestartRecord(file: string, deps: RestartRecordDeps) {
       writeState(file, state);
     },
 
+    /** Resolves once the restart a previous process caused is verified (at once when none). */
+    finished: () => finished,
+
     /** After a restart a previous process caused: verify it with the check, report the outcome. */
     async finish(): Promise<void> {
-      const pending = state.pending;
-      if (!pending) return;
-      state = state.restart ? { restart: state.restart } : {};
-      writeState(file, state);
-      const all = deps.checks();
-      const named = all.find((c) => c.name === pending.check);
-      const checks = named ? [named] : all;
-      const deadline = Date.now() + deps.verifyTimeoutMs;
-      let failed: string | undefined;
-      for (;;) {
-        const results = await Promise.all(checks.map((c) => runCheck(c, deps.checkTimeoutMs)));
-        const bad = results.find((r) => r.status !== 'pass');
-        failed = bad ? `${bad.status}: ${bad.message ?? ''}` : undefined;
-        if (!failed || Date.now() > deadline) break;
-        await delay(deps.verifyEveryMs);
+      try {
+        await verifyPending();
+      } finally {
+        done();
       }
-      if (!failed) deps.budgets.recordSuccess(pending.strategy, pending.fingerprint);
-      const { startedAt, check, ...links } = pending;
-      deps.push(
-        outcomeEvent({
-          ...links,
-          success: !failed,
-          verifiedBy: check ?? 'all_checks',
-          durationMs: Date.now() - startedAt,
-          detail: failed
-            ? `still failing after the restart (${failed})`
-            : 'restarted; the check passes',
-        }),
-      );
     },
   };
+
+  /** Verifies the restart the previous process left pending, and reports its outcome. */
+  async function verifyPending(): Promise<void> {
+    const pending = state.pending;
+    if (!pending) return;
+    state = state.restart ? { restart: state.restart } : {};
+    writeState(file, state);
+    const all = deps.checks();
+    const named = all.find((c) => c.name === pending.check);
+    const checks = named ? [named] : all;
+    const deadline = Date.now() + deps.verifyTimeoutMs;
+    let failed: string | undefined;
+    for (;;) {
+      const results = await Promise.all(checks.map((c) => runCheck(c, deps.checkTimeoutMs)));
+      const bad = results.find((r) => r.status !== 'pass');
+      failed = bad ? `${bad.status}: ${bad.message ?? ''}` : undefined;
+      if (!failed || Date.now() > deadline) break;
+      await delay(deps.verifyEveryMs);
+    }
+    if (!failed) deps.budgets.recordSuccess(pending.strategy, pending.fingerprint);
+    const { startedAt, check, ...links } = pending;
+    deps.push(
+      outcomeEvent({
+        ...links,
+        success: !failed,
+        verifiedBy: check ?? 'all_checks',
+        durationMs: Date.now() - startedAt,
+        detail: failed
+          ? `still failing after the restart (${failed})`
+          : 'restarted; the check passes',
+      }),
+    );
+  }
 }

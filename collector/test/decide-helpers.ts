@@ -62,6 +62,7 @@ export function fixOutcome(data: {
   success: boolean;
   commandId?: string;
   local?: boolean;
+  alreadyFixedBy?: string;
 }) {
   return {
     id: `fo-${randomUUID()}`,

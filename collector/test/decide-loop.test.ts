@@ -190,6 +190,42 @@ describe.each(STORES)('the decision loop on $name', ({ name, create }) => {
     expect(row).toMatchObject({ failures: 0, successes: 1, lastOutcome: 'success' });
   });
 
+  it('supersedes a command its agent answers without running, its own fix having healed the fault', async () => {
+    openai.setScenario({ status: 500 });
+    const fault = healthFault('high_memory', `orders-heap-${name}`);
+    await sendBackend(suite.base, 'orders', [fault]);
+    await settle(suite.collector);
+    const { body } = await poll(suite.base, 'orders', 5);
+    const command = body.commands.find(
+      (c: { fingerprint: string }) => c.fingerprint === fault.fingerprint,
+    );
+    expect(command.strategy).toBe('garbage_collection');
+    await ack(suite.base, 'orders', command.id);
+    // The service had restarted itself meanwhile; the fresh process ran nothing.
+    await sendBackend(suite.base, 'orders', [
+      fixOutcome({
+        strategy: command.strategy,
+        fingerprint: fault.fingerprint,
+        success: true,
+        commandId: command.id,
+        alreadyFixedBy: 'restart_service',
+      }),
+    ]);
+    clock.advance(61_000);
+    await settle(suite.collector);
+    const [decision] = await decisionsFor(suite.base, fault.fingerprint);
+    expect(decision.status).toBe('superseded');
+    expect(decision.notes.join(' ')).toContain('had already fixed it with restart_service');
+    const { fixes } = await adminGet(suite.base, '/api/fixes?limit=500');
+    expect(
+      fixes.filter((f: { fingerprint: string }) => f.fingerprint === fault.fingerprint),
+    ).toEqual([]);
+    const { knowledge } = await adminGet(suite.base, `/api/knowledge?pattern=${fault.fingerprint}`);
+    expect(
+      knowledge.filter((k: { strategy: string }) => k.strategy === 'garbage_collection'),
+    ).toEqual([]);
+  });
+
   it('blocks a strategy for an hour after three failures in a row, local fixes included', async () => {
     const fingerprint = `fp-db-${name}-${randomUUID()}`;
     // The service reported the fault (too mildly to be decided on), then fixed it locally.

@@ -8,11 +8,12 @@ const here = dirname(fileURLToPath(import.meta.url));
 /** The issue's budget for the whole standalone agent, gzipped at level 9. */
 const BUDGET = 12 * 1024;
 /**
- * What the agent may weigh until the budget is met (it is not: 14,981 B, see docs/BENCHMARKS.md,
- * "Page agent"; raised by 69 B when the agent's wrappers became invisible to the page). It
+ * What the agent may weigh until the budget is met (it is not: 14,996 B, see docs/BENCHMARKS.md,
+ * "Page agent"; raised by 69 B when the agent's wrappers became invisible to the page, by 15 B
+ * when it began to leave fixes to the extension's agent). It
  * keeps the file from growing unnoticed; lower it with every cut, down to `BUDGET`.
  */
-const CEILING = 14_981;
+const CEILING = 14_996;
 
 /**
  * `import … from 'x'` / `export … from 'x'` (group 1 is `type` when the whole statement is

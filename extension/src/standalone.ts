@@ -31,6 +31,10 @@ function tabSession(): string | undefined {
 
 function boot(): void {
   const config = configFromTag(document.currentScript);
+  // The extension's agent starts at document_start, before this tag, and fixes what it sees: a
+  // second agent fixing the same faults would retry, reload or re-insert twice. This one still
+  // reports to the site's collector, and leaves fixing to it.
+  if (window.getAgentStatus) config.autoFixEnabled = false;
   const fetch = nativeFetch(window);
   const beacon = navigator.sendBeacon?.bind(navigator);
   const agent = startAgent({

@@ -40,7 +40,10 @@ export const DECISION_STATUS_RULES: Readonly<Record<DecisionStatus, DecisionStat
   rolled_back: { open: false, awaitsPerson: false, wentAhead: true },
   expired: { open: false, awaitsPerson: false, wentAhead: false },
   recorded: { open: true, awaitsPerson: false, wentAhead: true },
-  /** An agent fixed the fault on its own, verified, while the decision waited for a person. */
+  /**
+   * An agent fixed the fault on its own, verified, while the decision waited for a person or
+   * before its command arrived (the agent then ran nothing).
+   */
   superseded: { open: false, awaitsPerson: false, wentAhead: false },
 };
 

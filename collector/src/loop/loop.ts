@@ -17,7 +17,7 @@ import { expireDue, failRefused } from './lapse.js';
 import { readKnowledge } from './learn.js';
 import { recordOutcomes } from './record-outcomes.js';
 import { buildInput, type Candidate, candidateOf, screen, triggerOf } from './screen.js';
-import { settleDue } from './verify.js';
+import { settleDue, supersedeMoot } from './verify.js';
 
 /** How long a claim to decide lasts if its collector dies while deciding. */
 const CLAIM_MS = 60_000;
@@ -148,7 +148,8 @@ export function createDecisionLoop(ctx: LoopContext, model?: ModelPort): Decisio
       const taken = await ctx.db.transaction(async (tx) => {
         const rows = await takeInbox(tx, INBOX_BATCH);
         if (rows.some((row) => row.type === 'fix_outcome')) {
-          const { refused } = await recordOutcomes(tx, rows, ctx.config.verifyWindowMs);
+          const { refused, moot } = await recordOutcomes(tx, rows, ctx.config.verifyWindowMs);
+          if (moot.length > 0) await supersedeMoot(ctx, tx, moot);
           for (const reason of refused) {
             ctx.metrics.inc('selfheal_outcomes_refused_total', { reason });
           }

@@ -41,7 +41,20 @@ export type RefusedOutcome =
   | 'session_already_counted'
   | 'command_of_another_service'
   | 'fingerprint_not_reported_by_service'
-  | 'rollback';
+  | 'rollback'
+  /** The agent ran nothing: its own fix had already healed the fault (`alreadyFixedBy`). */
+  | 'already_fixed';
+
+/** A command its agent answered without running it: its own fix had already healed the fault. */
+export interface MootCommand {
+  project: string;
+  decisionId: string;
+  /** The service that answered. */
+  service: string | null;
+  /** The strategy that had fixed it. */
+  fixedBy: string;
+  detail: string | null;
+}
 
 /**
  * Stores the reported fix outcomes among `rows` to be verified: a reported success of a fix whose
@@ -54,8 +67,9 @@ export async function recordOutcomes(
   db: Db,
   rows: InboxRow[],
   windowMs: number,
-): Promise<{ stored: number; refused: RefusedOutcome[] }> {
+): Promise<{ stored: number; refused: RefusedOutcome[]; moot: MootCommand[] }> {
   const refused: RefusedOutcome[] = [];
+  const moot: MootCommand[] = [];
   const valid: ReportedOutcome[] = [];
   for (const row of rows) {
     if (row.type !== 'fix_outcome') continue;
@@ -63,7 +77,7 @@ export async function recordOutcomes(
     if (reported) valid.push(reported);
     else refused.push('invalid');
   }
-  if (valid.length === 0) return { stored: 0, refused };
+  if (valid.length === 0) return { stored: 0, refused, moot };
   const commandIds = [
     ...new Set(valid.map((o) => o.data.commandId).filter((id) => id !== undefined)),
   ];
@@ -90,7 +104,7 @@ export async function recordOutcomes(
     )?.kind;
     return o.data.kind ?? (isErrorKind(issueKind) ? issueKind : 'unknown');
   };
-  const teaching = await mayTeach(db, valid, known, kindOf, windowMs, refused);
+  const teaching = await mayTeach(db, valid, known, kindOf, windowMs, refused, moot);
   const stored = teaching.map(({ outcome: o, command }) => {
     const { fingerprint, strategy, success } = o.data;
     const kind = kindOf(o);
@@ -116,13 +130,13 @@ export async function recordOutcomes(
       verifyAt: new Date(o.receivedAt.getTime() + (success && watched ? windowMs : 0)),
     };
   });
-  if (stored.length === 0) return { stored: 0, refused };
+  if (stored.length === 0) return { stored: 0, refused, moot };
   const inserted = await db
     .insert(outcomes)
     .values(stored)
     .onConflictDoNothing()
     .returning({ id: outcomes.id });
-  return { stored: inserted.length, refused };
+  return { stored: inserted.length, refused, moot };
 }
 
 type KnownCommand = {
@@ -137,7 +151,9 @@ type KnownCommand = {
  * The outcomes that may teach, each with the command it answers. A backend outcome teaches
  * only when it answers a command issued to its own service, or is a local fix of a fingerprint
  * that service itself reported. A page outcome teaches page strategies only, once per session
- * and fingerprint, and one session moves a kind's record at most once per window.
+ * and fingerprint, and one session moves a kind's record at most once per window. A backend
+ * answer that ran nothing because the agent's own fix had healed the fault teaches nothing; its
+ * command's decision is listed in `moot`.
  */
 async function mayTeach(
   db: Db,
@@ -146,6 +162,7 @@ async function mayTeach(
   kindOf: (o: ReportedOutcome) => ErrorKind,
   windowMs: number,
   refused: RefusedOutcome[],
+  moot: MootCommand[],
 ): Promise<Array<{ outcome: ReportedOutcome; command: KnownCommand | undefined }>> {
   const kept: Array<{ outcome: ReportedOutcome; command: KnownCommand | undefined }> = [];
   const sessionsSeen = new Set<string>();
@@ -184,6 +201,17 @@ async function mayTeach(
     if (command) {
       if (command.target !== 'service' || command.service !== o.service) {
         refused.push('command_of_another_service');
+        continue;
+      }
+      if (o.data.alreadyFixedBy) {
+        refused.push('already_fixed');
+        moot.push({
+          project: o.project,
+          decisionId: command.decisionId,
+          service: o.service,
+          fixedBy: o.data.alreadyFixedBy,
+          detail: o.data.detail ?? null,
+        });
         continue;
       }
       kept.push({ outcome: o, command });

@@ -11,6 +11,7 @@ import { afterDispatch, canRollBack, dispatch } from './act.js';
 import { decisionUpdate, type LoopContext } from './context.js';
 import { judge } from './judge.js';
 import { learnOutcome } from './learn.js';
+import type { MootCommand } from './record-outcomes.js';
 
 /** An outcome that verification settled. */
 export interface Settled {
@@ -109,4 +110,27 @@ async function supersedeWaiting(
   const title = await issueTitle(tx, moved.projectId, moved.fingerprint);
   const fixed = { outcomeId: outcome.id, strategy: outcome.strategy, by };
   return { updates, followUp: { row, item: { decision: toDecision(moved), title, fixed } } };
+}
+
+/**
+ * Commands their agent answered without running: its own fix had healed the fault before the
+ * command arrived. Their decisions are superseded (nothing ran, nothing is learnt), inside `tx`.
+ */
+export async function supersedeMoot(ctx: LoopContext, tx: Db, moot: MootCommand[]): Promise<void> {
+  const now = ctx.clock.now();
+  const updates: DashboardUpdate[] = [];
+  for (const m of moot) {
+    const by = m.service ?? 'the agent';
+    const why = `${by} had already fixed it with ${m.fixedBy}, verified; nothing run${m.detail ? ` (${m.detail.slice(0, 300)})` : ''}`;
+    const moved = await setDecisionStatus(
+      tx,
+      m.decisionId,
+      'superseded',
+      now,
+      ['dispatched', 'approved'],
+      why,
+    );
+    if (moved) updates.push(decisionUpdate(moved));
+  }
+  await publish(tx, updates);
 }

@@ -2,25 +2,26 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { getHeapStatistics } from 'node:v8';
 
 /**
- * A leak the way services grow one: every request adds to a cache nothing ever trims. Grows a
- * few MB every 100 ms until the heap holds `targetRatio` of its limit, then stops, so that the
- * demo shows the fault without crashing the process on an out-of-memory error.
+ * A leak the way services grow one: every request adds to a cache nothing ever trims. Grows
+ * 0.5 MB every 20 ms until the heap holds `targetRatio` of its limit, then stops, so that the
+ * demo shows the fault without crashing the process on an out-of-memory error. Small steps keep
+ * the event loop free: larger ones blocked it long enough to be taken for a blocked loop.
  */
 export function createMemoryLeak(targetRatio: number) {
   const retained: number[][] = [];
   let timer: NodeJS.Timeout | undefined;
   return {
     get retainedMb() {
-      return retained.length * 2;
+      return retained.length / 2;
     },
     start(): boolean {
       if (timer) return false;
       timer = setInterval(() => {
         const { used_heap_size, heap_size_limit } = getHeapStatistics();
         if (used_heap_size >= heap_size_limit * targetRatio) return;
-        // 2 MB of doubles on the JS heap (a typed array would sit outside it).
-        for (let i = 0; i < 4; i += 1) retained.push(Array.from({ length: 262_144 }, Math.random));
-      }, 100);
+        // 0.5 MB of doubles on the JS heap (a typed array would sit outside it).
+        retained.push(Array.from({ length: 65_536 }, Math.random));
+      }, 20);
       timer.unref();
       return true;
     },

@@ -41,8 +41,10 @@ const agent = new BackendAgent({
     // Exit 75 after draining; the demo's start script restarts the service on it.
     restart_service: { graceMs: 1_000 },
   },
-  // No replica to scale out to here: a job stuck on the loop goes away with the process.
-  playbook: { event_loop_lag: ['restart_service'] },
+  // No replica to scale out to here: a job stuck on the loop goes away with the process. A high
+  // error rate here is the recommendations upstream answering 502: restarting this service
+  // cannot heal it, so the agent does not try on its own; the collector proposes it to a person.
+  playbook: { event_loop_lag: ['restart_service'], api_down: [] },
   stateFile: join(dataDir, 'demo-agent-state.json'),
   onLog: log,
 }).start();

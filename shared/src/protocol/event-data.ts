@@ -90,6 +90,10 @@ export const fixOutcomeDataSchema = checkedData({
   }),
   durationMs: count.optional(),
   detail: text.optional().meta({ description: 'Why it failed or what it did, for people.' }),
+  alreadyFixedBy: strategy.optional().meta({
+    description:
+      "Set on the answer to a command when the agent ran nothing: it had itself fixed the fault with this strategy, verified, and the fault's check passes now. The command's decision is superseded; the answer teaches nothing.",
+  }),
   ...fixLinks,
 });
 
