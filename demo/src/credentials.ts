@@ -8,7 +8,9 @@ export interface DemoCredentials {
   projectKey: string;
 }
 
-const secret = (prefix: string) => `${prefix}${randomBytes(24).toString('base64url')}`;
+// Hex, as the collector makes its own: a project key is also the public key of the Sentry DSN,
+// which Sentry's SDKs accept only as word characters.
+const secret = (prefix: string) => `${prefix}${randomBytes(24).toString('hex')}`;
 
 /**
  * Reads `demo.json` in `dataDir`, or makes an admin token and a project key and writes them
