@@ -112,6 +112,7 @@ export function applyUpdate(data: DashboardData, update: DashboardUpdate): Dashb
         escalations: upsert(data.escalations, update.escalation, (a, b) => a.id === b.id),
       };
     case 'report':
+    case 'outcome':
     case 'hello':
       return data;
   }
@@ -126,6 +127,8 @@ export function staleAfter(update: DashboardUpdate): Part[] {
       return ['fixes', 'knowledge', 'calls', 'status', 'trends'];
     case 'report':
       return ['agents', 'status', 'fixes'];
+    case 'outcome':
+      return ['fixes', 'knowledge', 'status', 'trends'];
     case 'escalation':
     case 'hello':
       return [];

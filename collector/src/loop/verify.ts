@@ -65,6 +65,14 @@ export async function settleDue(ctx: LoopContext): Promise<Settled[]> {
           if (superseded.followUp) followUps.push(superseded.followUp);
         }
       }
+      // A local fix has no decision to carry its verdict to dashboards: this does.
+      updates.push({
+        type: 'outcome',
+        project: outcome.projectId,
+        fingerprint: outcome.fingerprint,
+        strategy: outcome.strategy,
+        status: verdict.status,
+      });
       done.push({ outcome, status: verdict.status });
     }
     await publish(tx, updates);

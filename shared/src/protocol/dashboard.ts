@@ -16,6 +16,15 @@ export const dashboardUpdateSchema = z
     z.object({ type: z.literal('issue'), project, issue: issueSchema, isNew: z.boolean() }),
     z.object({ type: z.literal('decision'), project, decision: decisionSchema }),
     z.object({ type: z.literal('escalation'), project, escalation: escalationSchema }),
+    z.object({
+      type: z.literal('outcome'),
+      project,
+      fingerprint: z.string(),
+      strategy: z.string(),
+      status: z.enum(['succeeded', 'failed', 'rolled_back']).meta({
+        description: 'The verdict on a fix, as verification settled it (local fixes included).',
+      }),
+    }),
   ])
   .meta({ id: 'DashboardUpdate' });
 /** A live update pushed to dashboards. */
