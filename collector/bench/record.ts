@@ -364,7 +364,7 @@ async function main(): Promise<void> {
     backend: backend.map((b) => b.body),
   };
   mkdirSync(join(output, '..'), { recursive: true });
-  const text = `${JSON.stringify(recording, null, 1)}\n`;
+  const text = `${JSON.stringify(recording, null, 2)}\n`;
   writeFileSync(output, text);
   const events = (list: typeof page) =>
     list.reduce((n, b) => n + ((b.body as { events: unknown[] }).events?.length ?? 0), 0);
