@@ -110,7 +110,10 @@ export const events = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.projectId, t.id, t.occurredAt] }),
-    index('events_by_fingerprint').on(t.fingerprint, t.receivedAt),
+    // Every reader of an issue's events names its project: with the project first, one range
+    // of one index answers, where (fingerprint, received_at) made the planner AND it with the
+    // primary key's project prefix on a partition it had no statistics for yet.
+    index('events_by_fingerprint').on(t.projectId, t.fingerprint, t.receivedAt),
     // Only fix events are looked up by type; indexing every fault would slow ingest for nothing.
     index('events_fixes')
       .on(t.type, t.receivedAt)
