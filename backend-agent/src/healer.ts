@@ -56,6 +56,11 @@ interface Verdict {
 /** Runs a fix under its budget and verifies it by re-running the check; reports attempt and outcome. */
 export function createHealer(deps: HealerDeps) {
   const busy = new Set<string>();
+  // Fixes that said they cannot run in this process (gc without --expose-gc): asking again
+  // every round would only repeat the same failed attempt.
+  const unavailable = new Map<string, string>();
+  const fixKey = (request: Pick<HealRequest, 'strategy' | 'customName'>) =>
+    `${request.strategy}\u0000${request.customName ?? ''}`;
 
   async function verify(check: Check | undefined, settleMs: number): Promise<Verdict> {
     const checks = check ? [check] : deps.allChecks();
@@ -110,6 +115,8 @@ export function createHealer(deps: HealerDeps) {
           ? `no custom fix named "${String(request.customName).slice(0, 128)}" is configured`
           : `${request.strategy} is not configured on this agent`;
       }
+      const missing = unavailable.get(fixKey(request));
+      if (missing) return `${request.strategy} cannot run in this process: ${missing}`;
       if (passing && busy.has(request.fingerprint))
         return 'a fix for this fault is already running';
       return deps.budgets.refusal(request.strategy, request.fingerprint, passing);
@@ -238,8 +245,9 @@ export function createHealer(deps: HealerDeps) {
         );
         return { ran: true, success: verdict.ok, detail };
       } catch (error) {
-        const unavailable = error instanceof FixUnavailableError;
-        const detail = `${unavailable ? 'unavailable: ' : ''}${errorText(error)}`;
+        const cannotRun = error instanceof FixUnavailableError;
+        if (cannotRun) unavailable.set(fixKey(request), errorText(error));
+        const detail = `${cannotRun ? 'unavailable: ' : ''}${errorText(error)}`;
         deps.push(
           outcomeEvent({ ...links, success: false, durationMs: Date.now() - started, detail }),
         );

@@ -12,7 +12,7 @@ import {
   type CheckResult,
   memoryCheck,
 } from '../src/index.js';
-import { storedOutcome, waitFor } from './support.js';
+import { issueDetail, storedOutcome, waitFor } from './support.js';
 
 function switchCheck(name: string, kind: Check['kind']): Check & { result: CheckResult } {
   return {
@@ -160,6 +160,14 @@ describe.each(STORES)('fixes the library runs itself, collector on $name', (stor
       );
       expect(outcome.data).toMatchObject({ success: false, kind: 'high_memory', local: true });
       expect(String(outcome.data?.detail)).toContain('unavailable: global.gc is not exposed');
+      // It is not tried again on every later round: it cannot run in this process.
+      const fingerprint = agent.status().checks[0]?.fingerprint as string;
+      await new Promise((r) => setTimeout(r, 1_500));
+      const detail = await issueDetail(suite.base, fingerprint);
+      const attempts = detail?.events.filter(
+        (e) => e.type === 'fix_attempt' && e.data?.strategy === 'garbage_collection',
+      );
+      expect(attempts).toHaveLength(1);
     } finally {
       await agent.stop();
     }
