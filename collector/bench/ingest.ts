@@ -265,6 +265,28 @@ async function measure(row: Row): Promise<Sample> {
   };
 }
 
+const SETTLE_MAX_MS = 30_000;
+/**
+ * Waits until every target (and its Postgres backends) has gone quiet: under a tenth of a core
+ * over half a second, or SETTLE_MAX_MS at most.
+ */
+async function settle(all: Target[]): Promise<void> {
+  const used = async () => {
+    let seconds = 0;
+    for (const target of all) {
+      for (const proc of [target.proc, target.second?.proc]) seconds += cpuSeconds(proc?.pid ?? 0);
+      if (target.database) seconds += await postgresCpuSeconds(PG_URL, target.database);
+    }
+    return seconds;
+  };
+  const deadline = Date.now() + SETTLE_MAX_MS;
+  while (Date.now() < deadline) {
+    const before = await used();
+    await new Promise((r) => setTimeout(r, 500));
+    if ((await used()) - before < 0.05) return;
+  }
+}
+
 const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
@@ -333,6 +355,9 @@ try {
   const samples = rows.map((): Sample[] => []);
   for (let round = 0; round < ROUNDS; round++) {
     for (const [i, row] of rows.entries()) {
+      // A target still working off the last load (its loop, aggregator or queue) would take
+      // CPU from the next row's target, the bare route most of all.
+      await settle(targets);
       const sample = await measure(row);
       samples[i]?.push(sample);
       tally(row.target, sample.acceptedEvents);
