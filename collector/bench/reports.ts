@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { classify, fingerprint } from '@selfheal/shared';
+import { seededRandom } from '../src/decide/fixtures.js';
 
 const MESSAGES = [
   "TypeError: Cannot read properties of undefined (reading 'items')",
@@ -125,18 +126,6 @@ function backendReportsOf(service: string, index: number): RecordedReport[] {
   return reports;
 }
 
-/** A small deterministic PRNG (mulberry32), so two runs send the same mix. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 /** A visitor's tab: its session id lasts across its page loads; each load numbers its events. */
 interface Session {
   id: string;
@@ -166,7 +155,7 @@ export interface RealisticOptions {
  */
 export function* realisticBodies(options: RealisticOptions = {}): Generator<RealisticBody> {
   const { page } = recorded();
-  const random = prng(options.seed ?? 1);
+  const random = seededRandom(options.seed ?? 1);
   const backendShare = options.backendShare ?? 0.1;
   const eventId = options.eventId ?? ((prefix, index) => `${prefix}-${index}`);
   const services = REALISTIC_SERVICES.map((service, i) => ({
