@@ -12,7 +12,7 @@ import {
   type FixOutcomeData,
   fixOutcomeDataSchema,
 } from '@selfheal/shared/protocol';
-import { and, eq, gt, inArray, or, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/database.js';
 import { commands, events, issues, outcomes } from '../db/schema.js';
 import type { InboxRow } from '../store/inbox.js';
@@ -166,6 +166,7 @@ async function mayTeach(
 ): Promise<Array<{ outcome: ReportedOutcome; command: KnownCommand | undefined }>> {
   const kept: Array<{ outcome: ReportedOutcome; command: KnownCommand | undefined }> = [];
   const sessionsSeen = new Set<string>();
+  const taught = await sessionsTaught(db, valid);
   for (const o of valid) {
     // Undoing a fix is not another run of it: it teaches nothing about the strategy.
     if (o.data.rollback === true) {
@@ -188,7 +189,7 @@ async function mayTeach(
       if (
         sessionsSeen.has(`${sessionKey}\u0000f\u0000${fingerprint}`) ||
         sessionsSeen.has(`${sessionKey}\u0000k\u0000${kind}`) ||
-        (await sessionCounted(db, o, fingerprint, kind, windowMs))
+        sessionCounted(taught, o, fingerprint, kind, windowMs)
       ) {
         refused.push('session_already_counted');
         continue;
@@ -230,32 +231,55 @@ async function mayTeach(
   return kept;
 }
 
+const sessionKeyOf = (project: string, session: string) => `${project}\u0000${session}`;
+
+type Taught = Map<string, Array<{ fingerprint: string; kind: string; reportedAt: Date }>>;
+
+/**
+ * What the page sessions among `valid` have already taught, by project and session: one read
+ * for a whole inbox chunk, where there was one per page outcome.
+ */
+async function sessionsTaught(db: Db, valid: ReportedOutcome[]): Promise<Taught> {
+  const taught: Taught = new Map();
+  const pages = valid.filter((o) => o.agent === 'frontend' && o.sessionId);
+  if (pages.length === 0) return taught;
+  const rows = await db
+    .select({
+      project: outcomes.projectId,
+      session: outcomes.sessionId,
+      fingerprint: outcomes.fingerprint,
+      kind: outcomes.kind,
+      reportedAt: outcomes.reportedAt,
+    })
+    .from(outcomes)
+    .where(
+      and(
+        inArray(outcomes.projectId, [...new Set(pages.map((o) => o.project))]),
+        inArray(outcomes.sessionId, [...new Set(pages.map((o) => o.sessionId as string))]),
+      ),
+    );
+  for (const row of rows) {
+    if (!row.session) continue;
+    const key = sessionKeyOf(row.project, row.session);
+    const list = taught.get(key) ?? [];
+    list.push(row);
+    taught.set(key, list);
+  }
+  return taught;
+}
+
 /** True when this page session already taught about the fingerprint, or about its kind lately. */
-async function sessionCounted(
-  db: Db,
+function sessionCounted(
+  taught: Taught,
   o: ReportedOutcome,
   fingerprint: string,
   kind: ErrorKind,
   windowMs: number,
-): Promise<boolean> {
-  const [row] = await db
-    .select({ id: outcomes.id })
-    .from(outcomes)
-    .where(
-      and(
-        eq(outcomes.projectId, o.project),
-        eq(outcomes.sessionId, o.sessionId as string),
-        or(
-          eq(outcomes.fingerprint, fingerprint),
-          and(
-            eq(outcomes.kind, kind),
-            gt(outcomes.reportedAt, new Date(o.receivedAt.getTime() - windowMs)),
-          ),
-        ),
-      ),
-    )
-    .limit(1);
-  return row !== undefined;
+): boolean {
+  const since = o.receivedAt.getTime() - windowMs;
+  return (taught.get(sessionKeyOf(o.project, o.sessionId as string)) ?? []).some(
+    (t) => t.fingerprint === fingerprint || (t.kind === kind && t.reportedAt.getTime() > since),
+  );
 }
 
 /** True when the outcome's own service reported the fingerprint it claims to have fixed. */
