@@ -63,32 +63,49 @@ async function lockRow(
   strategy: StrategyName,
   now: Date,
 ): Promise<KnowledgeRow> {
-  await tx
-    .insert(knowledge)
-    .values({ projectId: project, patternType, pattern, strategy, updatedAt: now })
-    .onConflictDoNothing();
-  const [row] = await tx
-    .select()
-    .from(knowledge)
-    .where(
-      and(
-        eq(knowledge.projectId, project),
-        eq(knowledge.patternType, patternType),
-        eq(knowledge.pattern, pattern),
-        eq(knowledge.strategy, strategy),
-      ),
-    )
-    .for('update');
+  const key = { projectId: project, patternType, pattern, strategy };
+  const [row] = await lockRows(tx, [key], now);
   return row as KnowledgeRow;
 }
 
-const keyWhere = (row: KnowledgeRow) =>
+type RowKey = Pick<KnowledgeRow, 'projectId' | 'patternType' | 'pattern' | 'strategy'>;
+const keyString = (k: RowKey) => [k.projectId, k.patternType, k.pattern, k.strategy].join('\u0000');
+
+/**
+ * Locks (creating those that are new) the knowledge rows of `keys`, in key order, so that
+ * collectors learning at the same time take them in the same order.
+ */
+async function lockRows(tx: Db, keys: RowKey[], now: Date): Promise<KnowledgeRow[]> {
+  const unique = [...new Map(keys.map((k) => [keyString(k), k])).values()].sort((a, b) =>
+    keyString(a) < keyString(b) ? -1 : 1,
+  );
+  await tx
+    .insert(knowledge)
+    .values(unique.map((k) => ({ ...k, updatedAt: now })))
+    .onConflictDoNothing();
+  return tx
+    .select()
+    .from(knowledge)
+    .where(or(...unique.map(keyWhere)))
+    .orderBy(knowledge.projectId, knowledge.patternType, knowledge.pattern, knowledge.strategy)
+    .for('update');
+}
+
+const keyWhere = (row: RowKey) =>
   and(
     eq(knowledge.projectId, row.projectId),
     eq(knowledge.patternType, row.patternType),
     eq(knowledge.pattern, row.pattern),
     eq(knowledge.strategy, row.strategy),
   );
+
+/** One verified outcome to learn. */
+export type LearnedOutcome = Pattern & {
+  success: boolean;
+  holdOff?: boolean;
+  mayHold?: boolean;
+  developerFix?: string | null;
+};
 
 /**
  * Learns one verified outcome, on the fingerprint's row and the kind's row. On the fingerprint's
@@ -98,56 +115,92 @@ const keyWhere = (row: KnowledgeRow) =>
  * which anyone can send) counts in the record but never blocks the strategy. A developer fix is
  * kept on the fingerprint's row only.
  */
-export async function learnOutcome(
+export function learnOutcome(tx: Db, outcome: LearnedOutcome, nowMs: number): Promise<void> {
+  return learnOutcomes(tx, [outcome], nowMs);
+}
+
+/**
+ * Learns `list` in order, as `learnOutcome` would one after the other, in three statements and
+ * one update per row touched: outcomes of one kind share its row.
+ */
+export async function learnOutcomes(
   tx: Db,
-  outcome: Pattern & {
-    success: boolean;
-    holdOff?: boolean;
-    mayHold?: boolean;
-    developerFix?: string | null;
-  },
+  list: readonly LearnedOutcome[],
   nowMs: number,
 ): Promise<void> {
+  if (list.length === 0) return;
+  const now = new Date(nowMs);
+  const patternsOf = (o: LearnedOutcome) =>
+    (
+      [
+        ['fingerprint', o.fingerprint],
+        ['kind', o.kind],
+      ] as const
+    ).map(([patternType, pattern]) => ({
+      projectId: o.project,
+      patternType,
+      pattern,
+      strategy: o.strategy,
+    }));
+  const rows = new Map(
+    (await lockRows(tx, list.flatMap(patternsOf), now)).map((row) => [keyString(row), row]),
+  );
+  const changed = new Set<string>();
+  for (const outcome of list) {
+    for (const key of patternsOf(outcome)) {
+      const id = keyString(key);
+      const row = rows.get(id) as KnowledgeRow;
+      rows.set(id, { ...row, ...learnedRow(row, outcome, nowMs) });
+      changed.add(id);
+    }
+  }
+  for (const id of changed) {
+    const { projectId, patternType, pattern, strategy, ...values } = rows.get(id) as KnowledgeRow;
+    await tx
+      .update(knowledge)
+      .set(values)
+      .where(keyWhere({ projectId, patternType, pattern, strategy }));
+  }
+}
+
+/** What one outcome changes on one of its rows. */
+function learnedRow(
+  row: KnowledgeRow,
+  outcome: LearnedOutcome,
+  nowMs: number,
+): Partial<KnowledgeRow> {
   const mayHold = outcome.mayHold !== false;
   const now = new Date(nowMs);
-  const patterns = [
-    ['fingerprint', outcome.fingerprint],
-    ['kind', outcome.kind],
-  ] as const;
-  for (const [patternType, pattern] of patterns) {
-    const row = await lockRow(tx, outcome.project, patternType, pattern, outcome.strategy, now);
-    const consecutive = outcome.success ? 0 : row.consecutiveFailures + 1;
-    const next: Partial<KnowledgeRow> = {
-      attempts: row.attempts + 1,
-      successes: row.successes + (outcome.success ? 1 : 0),
-      failures: row.failures + (outcome.success ? 0 : 1),
-      consecutiveFailures: consecutive,
-      lastOutcome: outcome.success ? 'success' : 'failure',
-      lastOutcomeAt: now,
-      developerFix:
-        patternType === 'fingerprint'
-          ? (outcome.developerFix ?? row.developerFix)
-          : row.developerFix,
-      updatedAt: now,
-    };
-    if (patternType === 'fingerprint') {
-      if (mayHold && (outcome.holdOff || consecutive >= BREAKER_FAILURES)) {
-        next.blockedUntil = new Date(nowMs + HOLD_OFF_MS);
-      }
-      if (outcome.strategy === 'restart_service') {
-        const backoff = outcome.success
-          ? 0
-          : Math.min(Math.max(row.backoffMs * 2, RESTART_BACKOFF.initialMs), RESTART_BACKOFF.maxMs);
-        next.backoffMs = backoff;
-        next.cooldownUntil = new Date(
-          nowMs + (outcome.success ? STRATEGIES.restart_service.cooldownMs : backoff),
-        );
-      } else if (outcome.success) {
-        next.cooldownUntil = new Date(nowMs + STRATEGIES[outcome.strategy].cooldownMs);
-      }
-    }
-    await tx.update(knowledge).set(next).where(keyWhere(row));
+  const consecutive = outcome.success ? 0 : row.consecutiveFailures + 1;
+  const next: Partial<KnowledgeRow> = {
+    attempts: row.attempts + 1,
+    successes: row.successes + (outcome.success ? 1 : 0),
+    failures: row.failures + (outcome.success ? 0 : 1),
+    consecutiveFailures: consecutive,
+    lastOutcome: outcome.success ? 'success' : 'failure',
+    lastOutcomeAt: now,
+    developerFix:
+      row.patternType === 'fingerprint'
+        ? (outcome.developerFix ?? row.developerFix)
+        : row.developerFix,
+    updatedAt: now,
+  };
+  if (row.patternType !== 'fingerprint') return next;
+  if (mayHold && (outcome.holdOff || consecutive >= BREAKER_FAILURES)) {
+    next.blockedUntil = new Date(nowMs + HOLD_OFF_MS);
   }
+  if (outcome.strategy === 'restart_service') {
+    const backoff = outcome.success
+      ? 0
+      : Math.min(Math.max(row.backoffMs * 2, RESTART_BACKOFF.initialMs), RESTART_BACKOFF.maxMs);
+    next.backoffMs = backoff;
+    next.cooldownUntil = new Date(
+      nowMs + (outcome.success ? STRATEGIES.restart_service.cooldownMs : backoff),
+    );
+  } else if (outcome.success) {
+    next.cooldownUntil = new Date(nowMs + STRATEGIES[outcome.strategy].cooldownMs);
+  }
+  return next;
 }
 
 /** Holds a strategy off for a fingerprint without counting an outcome (an agent refused it). */

@@ -10,7 +10,7 @@ import { issueTitle } from '../store/queries.js';
 import { afterDispatch, canRollBack, dispatch } from './act.js';
 import { decisionUpdate, type LoopContext } from './context.js';
 import { judge } from './judge.js';
-import { learnOutcome } from './learn.js';
+import { type LearnedOutcome, learnOutcomes } from './learn.js';
 import type { MootCommand } from './record-outcomes.js';
 
 /** An outcome that verification settled. */
@@ -33,24 +33,23 @@ export async function settleDue(ctx: LoopContext): Promise<Settled[]> {
     const due = await lockDueOutcomes(tx, now);
     const done: Settled[] = [];
     const updates: DashboardUpdate[] = [];
+    // Learned together at the end: one lock and one update per knowledge row, held only until
+    // the commit, where outcomes of one kind used to take its row again one by one.
+    const learned: LearnedOutcome[] = [];
     for (const outcome of due) {
       const verdict = await judge(tx, outcome, window);
       await settleOutcome(tx, outcome, verdict, now);
       const decision = await decisionOf(tx, outcome);
-      await learnOutcome(
-        tx,
-        {
-          project: outcome.projectId,
-          fingerprint: outcome.fingerprint,
-          kind: outcome.kind,
-          strategy: outcome.strategy,
-          success: verdict.status === 'succeeded',
-          holdOff: verdict.status === 'rolled_back',
-          mayHold: outcome.mayHold,
-          developerFix: decision?.source === 'llm' ? decision.developerFix : null,
-        },
-        now,
-      );
+      learned.push({
+        project: outcome.projectId,
+        fingerprint: outcome.fingerprint,
+        kind: outcome.kind,
+        strategy: outcome.strategy,
+        success: verdict.status === 'succeeded',
+        holdOff: verdict.status === 'rolled_back',
+        mayHold: outcome.mayHold,
+        developerFix: decision?.source === 'llm' ? decision.developerFix : null,
+      });
       if (decision && (decision.status === 'dispatched' || decision.status === 'approved')) {
         const moved = await setDecisionStatus(tx, decision.id, verdict.status, now);
         if (moved) updates.push(decisionUpdate(moved));
@@ -75,6 +74,7 @@ export async function settleDue(ctx: LoopContext): Promise<Settled[]> {
       });
       done.push({ outcome, status: verdict.status });
     }
+    await learnOutcomes(tx, learned, now);
     await publish(tx, updates);
     return done;
   });
