@@ -12,7 +12,7 @@ import {
   type FixOutcomeData,
   fixOutcomeDataSchema,
 } from '@selfheal/shared/protocol';
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/database.js';
 import { commands, events, issues, outcomes } from '../db/schema.js';
 import type { InboxRow } from '../store/inbox.js';
@@ -166,7 +166,7 @@ async function mayTeach(
 ): Promise<Array<{ outcome: ReportedOutcome; command: KnownCommand | undefined }>> {
   const kept: Array<{ outcome: ReportedOutcome; command: KnownCommand | undefined }> = [];
   const sessionsSeen = new Set<string>();
-  const taught = await sessionsTaught(db, valid);
+  const taught = await sessionsTaught(db, valid, kindOf, windowMs);
   for (const o of valid) {
     // Undoing a fix is not another run of it: it teaches nothing about the strategy.
     if (o.data.rollback === true) {
@@ -236,13 +236,20 @@ const sessionKeyOf = (project: string, session: string) => `${project}\u0000${se
 type Taught = Map<string, Array<{ fingerprint: string; kind: string; reportedAt: Date }>>;
 
 /**
- * What the page sessions among `valid` have already taught, by project and session: one read
- * for a whole inbox chunk, where there was one per page outcome.
+ * What the page sessions among `valid` have already taught about these outcomes' fingerprints,
+ * or lately about their kinds, by project and session: one read for a whole inbox chunk, where
+ * there was one per page outcome.
  */
-async function sessionsTaught(db: Db, valid: ReportedOutcome[]): Promise<Taught> {
+async function sessionsTaught(
+  db: Db,
+  valid: ReportedOutcome[],
+  kindOf: (o: ReportedOutcome) => ErrorKind,
+  windowMs: number,
+): Promise<Taught> {
   const taught: Taught = new Map();
   const pages = valid.filter((o) => o.agent === 'frontend' && o.sessionId);
   if (pages.length === 0) return taught;
+  const since = Math.min(...pages.map((o) => o.receivedAt.getTime())) - windowMs;
   const rows = await db
     .select({
       project: outcomes.projectId,
@@ -256,6 +263,13 @@ async function sessionsTaught(db: Db, valid: ReportedOutcome[]): Promise<Taught>
       and(
         inArray(outcomes.projectId, [...new Set(pages.map((o) => o.project))]),
         inArray(outcomes.sessionId, [...new Set(pages.map((o) => o.sessionId as string))]),
+        or(
+          inArray(outcomes.fingerprint, [...new Set(pages.map((o) => o.data.fingerprint))]),
+          and(
+            inArray(outcomes.kind, [...new Set(pages.map(kindOf))]),
+            gt(outcomes.reportedAt, new Date(since)),
+          ),
+        ),
       ),
     );
   for (const row of rows) {
