@@ -1,11 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import postgres from 'postgres';
 import { answer } from '../src/decide/fixtures.js';
+import { startProcess, stopProcess } from './processes.js';
 
 /**
  * Ingest while the collector decides: the collector on Postgres under the same load four ways,
@@ -24,7 +23,6 @@ const PG_URL =
   process.env.BENCH_DATABASE_URL ??
   process.env.TEST_DATABASE_URL ??
   'postgres://postgres@127.0.0.1:5432/postgres';
-const collectorDir = fileURLToPath(new URL('..', import.meta.url));
 
 const ANSWER = answer();
 
@@ -82,34 +80,6 @@ function reportBody(fresh: boolean, severity: string): string {
   return JSON.stringify({ agent: 'frontend', sessionId: run, events });
 }
 
-async function start(env: Record<string, string>): Promise<{ proc: ChildProcess; port: number }> {
-  const proc = spawn(
-    process.execPath,
-    ['--conditions=@selfheal/source', '--import', 'tsx', 'src/main.ts'],
-    {
-      cwd: collectorDir,
-      env: { PATH: process.env.PATH ?? '', PORT: '0', LOG_LEVEL: 'info', ...env },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  let output = '';
-  return new Promise((resolve, reject) => {
-    proc.stdout?.on('data', (chunk) => {
-      output += chunk;
-      const match = output.match(/"port":(\d+)/);
-      if (match) resolve({ proc, port: Number(match[1]) });
-    });
-    proc.once('exit', (code) => reject(new Error(`collector exited with ${code}: ${output}`)));
-  });
-}
-
-async function stop(proc: ChildProcess): Promise<void> {
-  if (proc.exitCode !== null) return;
-  const exited = new Promise((r) => proc.once('exit', r));
-  proc.kill('SIGTERM');
-  await exited;
-}
-
 interface Row {
   name: string;
   requestsPerSecond: number;
@@ -132,7 +102,7 @@ async function scenario(
   const url = new URL(PG_URL);
   url.pathname = `/${db}`;
   const model = withModel ? await slowModel() : undefined;
-  const { proc, port } = await start({
+  const { proc, port } = await startProcess('src/main.ts', {
     DATABASE_URL: url.toString(),
     ADMIN_TOKEN: ADMIN,
     PROJECT_KEY: KEY,
@@ -163,7 +133,7 @@ async function scenario(
     };
   } finally {
     await sql.end();
-    await stop(proc);
+    await stopProcess(proc);
     model?.close();
     await admin.unsafe(`drop database if exists ${db} with (force)`);
     await admin.end();

@@ -1,12 +1,12 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
 import { cpuSeconds, postgresCpuSeconds, rssMiB } from './cpu.js';
 import { generatorName, type LoadResult, load, type Template } from './load.js';
+import { startProcess, stopProcess } from './processes.js';
 import {
   bodyTemplates,
   ID_TOKEN,
@@ -34,7 +34,6 @@ const PG_URL =
   process.env.BENCH_DATABASE_URL ??
   process.env.TEST_DATABASE_URL ??
   'postgres://postgres@127.0.0.1:5432/postgres';
-const collectorDir = fileURLToPath(new URL('..', import.meta.url));
 
 type Workload = 'light' | 'light-raw' | 'realistic';
 const WORKLOAD_LABEL: Record<Workload, string> = {
@@ -64,36 +63,6 @@ interface Row {
   templates: Template[];
 }
 
-async function start(script: string, env: Record<string, string>) {
-  const proc = spawn(
-    process.execPath,
-    ['--conditions=@selfheal/source', '--import', 'tsx', script],
-    {
-      cwd: collectorDir,
-      env: { PATH: process.env.PATH ?? '', PORT: '0', LOG_LEVEL: 'info', ...env },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  let output = '';
-  const port = await new Promise<number>((resolve, reject) => {
-    proc.stdout?.on('data', (chunk) => {
-      output += chunk;
-      const match = output.match(/"port":(\d+)/);
-      if (match) resolve(Number(match[1]));
-    });
-    proc.once('exit', (code) => reject(new Error(`${script} exited with ${code}: ${output}`)));
-  });
-  proc.stdout?.resume();
-  return { proc, port };
-}
-
-async function stop(proc: ChildProcess): Promise<void> {
-  if (proc.exitCode !== null) return;
-  const exited = new Promise((r) => proc.once('exit', r));
-  proc.kill('SIGTERM');
-  await exited;
-}
-
 // Capacity is what is measured: the per-project rate limit (on by default) would answer 429.
 const credentials = { ADMIN_TOKEN: ADMIN, PROJECT_KEY: KEY, INGEST_RATE_LIMIT: '0' };
 
@@ -112,14 +81,14 @@ async function makeServiceKeys(port: number): Promise<Record<string, string>> {
 }
 
 async function bareTarget(): Promise<Target> {
-  const { proc, port } = await start('bench/bare-server.ts', {});
+  const { proc, port } = await startProcess('bench/bare-server.ts', {});
   const serviceKeys = Object.fromEntries(REALISTIC_SERVICES.map((s) => [s, KEY]));
   return {
     name: 'bare Hono route (parse JSON only)',
     proc,
     port,
     serviceKeys,
-    dispose: () => stop(proc),
+    dispose: () => stopProcess(proc),
   };
 }
 
@@ -130,8 +99,8 @@ async function postgresTarget(processes = 1): Promise<Target> {
   const url = new URL(PG_URL);
   url.pathname = `/${database}`;
   const env = { ...credentials, DATABASE_URL: url.toString() };
-  const { proc, port } = await start('src/main.ts', env);
-  const second = processes > 1 ? await start('src/main.ts', env) : undefined;
+  const { proc, port } = await startProcess('src/main.ts', env);
+  const second = processes > 1 ? await startProcess('src/main.ts', env) : undefined;
   return {
     name: processes > 1 ? 'two collector processes on one Postgres' : 'collector on Postgres',
     proc,
@@ -149,8 +118,8 @@ async function postgresTarget(processes = 1): Promise<Target> {
       }
     },
     dispose: async () => {
-      await stop(proc);
-      if (second) await stop(second.proc);
+      await stopProcess(proc);
+      if (second) await stopProcess(second.proc);
       await admin.unsafe(`drop database if exists ${database} with (force)`);
       await admin.end();
     },
@@ -159,7 +128,7 @@ async function postgresTarget(processes = 1): Promise<Target> {
 
 async function pgliteTarget(): Promise<Target> {
   const dir = mkdtempSync(join(tmpdir(), 'selfheal-bench-'));
-  const { proc, port } = await start('src/main.ts', { ...credentials, DATA_DIR: dir });
+  const { proc, port } = await startProcess('src/main.ts', { ...credentials, DATA_DIR: dir });
   return {
     name: 'collector on PGlite (embedded)',
     proc,
@@ -167,7 +136,7 @@ async function pgliteTarget(): Promise<Target> {
     serviceKeys: await makeServiceKeys(port),
     // PGlite has one user: the store is opened here once the collector has stopped.
     count: async () => {
-      await stop(proc);
+      await stopProcess(proc);
       const { PGlite } = await import('@electric-sql/pglite');
       const db = await PGlite.create(dir);
       try {
@@ -178,7 +147,7 @@ async function pgliteTarget(): Promise<Target> {
       }
     },
     dispose: async () => {
-      await stop(proc);
+      await stopProcess(proc);
       rmSync(dir, { recursive: true, force: true });
     },
   };

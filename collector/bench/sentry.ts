@@ -1,13 +1,12 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import autocannon from 'autocannon';
 import postgres from 'postgres';
 import { cpuSeconds, postgresCpuSeconds } from './cpu.js';
+import { startProcess, stopProcess } from './processes.js';
 
 /**
  * Sentry ingest beside `/api/report`, on the same events: each request carries one error event,
@@ -25,7 +24,6 @@ const PG_URL =
   process.env.BENCH_DATABASE_URL ??
   process.env.TEST_DATABASE_URL ??
   'postgres://postgres@127.0.0.1:5432/postgres';
-const collectorDir = fileURLToPath(new URL('..', import.meta.url));
 
 const ERRORS = [
   ['TypeError', "Cannot read properties of undefined (reading 'items')"],
@@ -150,43 +148,15 @@ const BODIES: Array<{ name: string; path: string; headers: Record<string, string
   },
 ];
 
-async function start(env: Record<string, string>): Promise<{ proc: ChildProcess; port: number }> {
-  const proc = spawn(
-    process.execPath,
-    ['--conditions=@selfheal/source', '--import', 'tsx', 'src/main.ts'],
-    {
-      cwd: collectorDir,
-      env: {
-        PATH: process.env.PATH ?? '',
-        PORT: '0',
-        LOG_LEVEL: 'info',
-        ADMIN_TOKEN: ADMIN,
-        PROJECT_KEY: KEY,
-        // Capacity is what is measured: the per-project rate limit would answer 429.
-        INGEST_RATE_LIMIT: '0',
-        ...env,
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  let output = '';
-  const port = await new Promise<number>((resolve, reject) => {
-    proc.stdout?.on('data', (chunk) => {
-      output += chunk;
-      const match = output.match(/"port":(\d+)/);
-      if (match) resolve(Number(match[1]));
-    });
-    proc.once('exit', (code) => reject(new Error(`collector exited with ${code}: ${output}`)));
+/** The collector on `env`'s store, with the bench's credentials and no rate limit. */
+function start(env: Record<string, string>) {
+  return startProcess('src/main.ts', {
+    ADMIN_TOKEN: ADMIN,
+    PROJECT_KEY: KEY,
+    // Capacity is what is measured: the per-project rate limit would answer 429.
+    INGEST_RATE_LIMIT: '0',
+    ...env,
   });
-  proc.stdout?.resume();
-  return { proc, port };
-}
-
-async function stop(proc: ChildProcess): Promise<void> {
-  if (proc.exitCode !== null) return;
-  const exited = new Promise((r) => proc.once('exit', r));
-  proc.kill('SIGTERM');
-  await exited;
 }
 
 interface Store {
@@ -304,7 +274,7 @@ for (const make of [pgliteStore, postgresStore]) {
       }
     }
   } finally {
-    await stop(proc);
+    await stopProcess(proc);
     await store.dispose();
   }
 }
