@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Collector } from '../src/collector.js';
+import { describe, expect, it } from 'vitest';
 import { decisions, sendBackend } from './decide-helpers.js';
-import { ADMIN, report, STORES, type StoreTarget, serviceKey, startCollector } from './harness.js';
+import { ADMIN, collectorPerSuite, report, STORES, serviceKey } from './harness.js';
 
 const DSN_KEY = 'shp_4423456789abcdef0123456789abcdef0123456789abcdef';
 
@@ -58,40 +57,33 @@ function databaseDownEvent(serverName: string) {
 }
 
 describe.each(STORES)('decisions for faults from Sentry SDKs ($name)', (store) => {
-  let target: StoreTarget;
-  let collector: Collector;
-  let base: string;
-
-  beforeAll(async () => {
-    target = await store.create();
-    ({ collector, base } = await startCollector(target, {
-      projectKey: DSN_KEY,
-      aggregateDelayMs: 20,
-      ...decisions({ llmMaxCallsPerHour: 0, persistentThreshold: 1 }),
-    }));
-  });
-
-  afterAll(async () => {
-    await collector?.close();
-    await target?.dispose();
+  const suite = collectorPerSuite(store.create, {
+    projectKey: DSN_KEY,
+    aggregateDelayMs: 20,
+    ...decisions({ llmMaxCallsPerHour: 0, persistentThreshold: 1 }),
   });
 
   const send = async (event: unknown, key = DSN_KEY) => {
     const payload = JSON.stringify(event);
     const body = `{}\n${JSON.stringify({ type: 'event', length: Buffer.byteLength(payload) })}\n${payload}\n`;
-    const res = await fetch(`${base}/api/1/envelope/?sentry_key=${key}`, { method: 'POST', body });
+    const res = await fetch(`${suite.base}/api/1/envelope/?sentry_key=${key}`, {
+      method: 'POST',
+      body,
+    });
     expect(res.status).toBe(200);
   };
 
   const admin = async <T>(path: string): Promise<T> => {
-    const res = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${ADMIN}` } });
+    const res = await fetch(`${suite.base}${path}`, {
+      headers: { authorization: `Bearer ${ADMIN}` },
+    });
     expect(res.status, path).toBe(200);
     return (await res.json()) as T;
   };
 
   /** The decisions of the issue whose title contains `text`. */
   const decisionsFor = async (text: string): Promise<Decision[]> => {
-    await collector.decisions.idle();
+    await suite.collector.decisions.idle();
     const { issues } = await admin<{ issues: Array<{ title: string; fingerprint: string }> }>(
       '/api/issues',
     );
@@ -116,7 +108,7 @@ describe.each(STORES)('decisions for faults from Sentry SDKs ($name)', (store) =
   it('leaves the page fix to our page agent when it reports the same fault', async () => {
     const chunk = 'https://shop.example/assets/both.js';
     const ours = await report(
-      base,
+      suite.base,
       {
         agent: 'frontend',
         sessionId: 'page-1',
@@ -152,17 +144,17 @@ describe.each(STORES)('decisions for faults from Sentry SDKs ($name)', (store) =
   });
 
   it('escalates a service fix when the service runs only a Sentry SDK (with its service key)', async () => {
-    await send(databaseDownEvent('orders-2'), await serviceKey(base, 'orders'));
+    await send(databaseDownEvent('orders-2'), await serviceKey(suite.base, 'orders'));
     const [decision] = await decisionsFor('(orders-2)');
     expect(decision).toMatchObject({ target: 'service', service: 'orders', status: 'recorded' });
     expect(decision?.notes.at(-1)).toMatch(/^no selfheal agent runs on the service/);
   });
 
   it('sends the service fix to our backend agent when it runs beside the Sentry SDK', async () => {
-    const key = await serviceKey(base, 'billing');
+    const key = await serviceKey(suite.base, 'billing');
     // Our backend agent for billing is online: its health check passes.
     await sendBackend(
-      base,
+      suite.base,
       'billing',
       [
         {
@@ -174,11 +166,11 @@ describe.each(STORES)('decisions for faults from Sentry SDKs ($name)', (store) =
       ],
       key,
     );
-    await collector.decisions.idle();
+    await suite.collector.decisions.idle();
     await send(databaseDownEvent('billing-1'), key);
     const [decision] = await decisionsFor('(billing-1)');
     expect(decision).toMatchObject({ target: 'service', service: 'billing', status: 'dispatched' });
-    const polled = await fetch(`${base}/api/commands?service=billing&agent=a1&wait=0`, {
+    const polled = await fetch(`${suite.base}/api/commands?service=billing&agent=a1&wait=0`, {
       headers: { authorization: `Bearer ${key}` },
     });
     const { commands } = (await polled.json()) as { commands: Array<{ strategy: string }> };

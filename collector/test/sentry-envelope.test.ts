@@ -1,10 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Collector } from '../src/collector.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { projects } from '../src/db/schema.js';
 import { hashSecret } from '../src/store/keys.js';
-import { ADMIN, STORES, type StoreTarget, startCollector } from './harness.js';
+import { ADMIN, collectorPerSuite, STORES } from './harness.js';
 
 const DSN_KEY = 'shp_1123456789abcdef0123456789abcdef0123456789abcdef';
 const OTHER_KEY = 'shp_2223456789abcdef0123456789abcdef0123456789abcdef';
@@ -65,27 +64,15 @@ function eventItem(event: unknown): Item {
 }
 
 describe.each(STORES)('Sentry envelopes, well and badly formed ($name)', (store) => {
-  let target: StoreTarget;
-  let collector: Collector;
-  let base: string;
+  const suite = collectorPerSuite(store.create, { projectKey: DSN_KEY, aggregateDelayMs: 20 });
 
   beforeAll(async () => {
-    target = await store.create();
-    ({ collector, base } = await startCollector(target, {
-      projectKey: DSN_KEY,
-      aggregateDelayMs: 20,
-    }));
-    await collector.database.db.insert(projects).values({
+    await suite.collector.database.db.insert(projects).values({
       id: 'other',
       name: 'Other',
       keyHash: hashSecret(OTHER_KEY),
       publicKey: OTHER_KEY,
     });
-  });
-
-  afterAll(async () => {
-    await collector?.close();
-    await target?.dispose();
   });
 
   const post = (
@@ -97,7 +84,7 @@ describe.each(STORES)('Sentry envelopes, well and badly formed ($name)', (store)
       path = 'envelope',
     } = {},
   ) =>
-    fetch(`${base}/api/${project}/${path}/?sentry_key=${key}&sentry_version=7`, {
+    fetch(`${suite.base}/api/${project}/${path}/?sentry_key=${key}&sentry_version=7`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-sentry-envelope', ...headers },
       body,
@@ -105,8 +92,8 @@ describe.each(STORES)('Sentry envelopes, well and badly formed ($name)', (store)
 
   /** Titles of the stored issues of `project`. */
   const titles = async (project = 'default') => {
-    await collector.decisions.idle();
-    const res = await fetch(`${base}/api/issues?project=${project}`, {
+    await suite.collector.decisions.idle();
+    const res = await fetch(`${suite.base}/api/issues?project=${project}`, {
       headers: { authorization: `Bearer ${ADMIN}` },
     });
     const body = (await res.json()) as { issues: Array<{ title: string; count: number }> };
@@ -137,7 +124,7 @@ describe.each(STORES)('Sentry envelopes, well and badly formed ($name)', (store)
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ id: event.event_id });
     expect((await titles()).get('TypeError: plain envelope')).toBe(1);
-    const metrics = await fetch(`${base}/metrics`, {
+    const metrics = await fetch(`${suite.base}/metrics`, {
       headers: { authorization: `Bearer ${ADMIN}` },
     }).then((r) => r.text());
     expect(metrics).toMatch(/selfheal_sentry_items_total\{type="session",outcome="ignored"\} 1\n/);
@@ -278,7 +265,7 @@ describe.each(STORES)('Sentry envelopes, well and badly formed ($name)', (store)
   });
 
   it('answers 413 for an envelope over 20 MiB without reading it', async () => {
-    const res = await fetch(`${base}/api/1/envelope/?sentry_key=${DSN_KEY}`, {
+    const res = await fetch(`${suite.base}/api/1/envelope/?sentry_key=${DSN_KEY}`, {
       method: 'POST',
       headers: { 'content-length': String(21 * 1_048_576) },
       body: Buffer.alloc(16),
@@ -290,7 +277,7 @@ describe.each(STORES)('Sentry envelopes, well and badly formed ($name)', (store)
 
   it('answers 401 without a key, 403 for a wrong key and for a key of another project', async () => {
     const body = envelope([eventItem(sentryEvent('never stored'))]);
-    const none = await fetch(`${base}/api/1/envelope/`, { method: 'POST', body });
+    const none = await fetch(`${suite.base}/api/1/envelope/`, { method: 'POST', body });
     expect(none.status).toBe(401);
     expect((await post(body, { key: 'shp_not_a_key' })).status).toBe(403);
     const other = await post(body, { key: OTHER_KEY });
@@ -300,7 +287,7 @@ describe.each(STORES)('Sentry envelopes, well and badly formed ($name)', (store)
   });
 
   it('takes the key from X-Sentry-Auth and stores under the key’s own project', async () => {
-    const res = await fetch(`${base}/api/2/envelope/`, {
+    const res = await fetch(`${suite.base}/api/2/envelope/`, {
       method: 'POST',
       headers: {
         'x-sentry-auth': `Sentry sentry_version=7, sentry_client=test/1.0, sentry_key=${OTHER_KEY}`,
@@ -324,7 +311,7 @@ describe.each(STORES)('Sentry envelopes, well and badly formed ($name)', (store)
   });
 
   it('answers browsers with CORS headers that expose the rate-limit headers', async () => {
-    const preflight = await fetch(`${base}/api/1/envelope/`, {
+    const preflight = await fetch(`${suite.base}/api/1/envelope/`, {
       method: 'OPTIONS',
       headers: { origin: 'https://shop.example', 'access-control-request-method': 'POST' },
     });
@@ -339,7 +326,7 @@ describe.each(STORES)('Sentry envelopes, well and badly formed ($name)', (store)
   });
 
   it('describes both endpoints and the DSN in /openapi.json', async () => {
-    const doc = (await (await fetch(`${base}/openapi.json`)).json()) as {
+    const doc = (await (await fetch(`${suite.base}/openapi.json`)).json()) as {
       paths: Record<string, { post?: { security?: unknown[] } }>;
       components: { schemas: Record<string, { properties?: Record<string, unknown> }> };
     };
@@ -371,11 +358,11 @@ describe.each(STORES)('Sentry envelopes, well and badly formed ($name)', (store)
 
   it('shows no DSN for a project whose key the store does not know, and says how to get one', async () => {
     const { eq } = await import('drizzle-orm');
-    await collector.database.db
+    await suite.collector.database.db
       .update(projects)
       .set({ publicKey: null })
       .where(eq(projects.id, 'other'));
-    const res = await fetch(`${base}/api/status?project=other`, {
+    const res = await fetch(`${suite.base}/api/status?project=other`, {
       headers: { authorization: `Bearer ${ADMIN}` },
     });
     const { sentry } = (await res.json()) as { sentry: { dsn: string | null; hint: string } };

@@ -1,8 +1,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Collector } from '../src/collector.js';
-import { ADMIN, report, STORES, type StoreTarget, serviceKey, startCollector } from './harness.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN, collectorPerSuite, report, STORES, serviceKey } from './harness.js';
 
 /** A project key that fits a DSN (Sentry's SDKs take only word characters there). */
 const DSN_KEY = 'shp_0123456789abcdef0123456789abcdef0123456789abcdef';
@@ -73,28 +72,16 @@ async function reportAsOurAgent(base: string, error: NonNullable<Line['error']>)
 }
 
 describe.each(STORES)('@sentry/node pointed at the collector ($name)', (store) => {
-  let target: StoreTarget;
-  let collector: Collector;
-  let base: string;
+  const suite = collectorPerSuite(store.create, { projectKey: DSN_KEY, aggregateDelayMs: 20 });
   let dsn: string;
 
   beforeAll(async () => {
-    target = await store.create();
-    ({ collector, base } = await startCollector(target, {
-      projectKey: DSN_KEY,
-      aggregateDelayMs: 20,
-    }));
-    const status = await admin<{ sentry: { dsn: string | null } }>(base, '/api/status');
+    const status = await admin<{ sentry: { dsn: string | null } }>(suite.base, '/api/status');
     dsn = status.sentry.dsn ?? '';
   });
 
-  afterAll(async () => {
-    await collector?.close();
-    await target?.dispose();
-  });
-
   it('shows a DSN made of the public project key and the project number', () => {
-    const { port } = new URL(base);
+    const { port } = new URL(suite.base);
     expect(dsn).toBe(`http://${DSN_KEY}@127.0.0.1:${port}/1`);
   });
 
@@ -104,13 +91,13 @@ describe.each(STORES)('@sentry/node pointed at the collector ($name)', (store) =
     expect(lines.find((l) => 'sent' in l)?.sent).toBe(200);
     const error = lines.find((l) => l.error)?.error;
     if (!error) throw new Error('the service printed no error');
-    await reportAsOurAgent(base, error);
-    await collector.decisions.idle();
-    const found = (await issues(base)).filter((i) => i.title.includes("reading 'total'"));
+    await reportAsOurAgent(suite.base, error);
+    await suite.collector.decisions.idle();
+    const found = (await issues(suite.base)).filter((i) => i.title.includes("reading 'total'"));
     expect(found).toHaveLength(1);
     expect(found[0]).toMatchObject({ kind: 'type_error', count: 2 });
     const detail = await admin<{ events: StoredEvent[] }>(
-      base,
+      suite.base,
       `/api/issues/${found[0]?.fingerprint}`,
     );
     const sentry = detail.events.find((e) => e.data?.sentry);
@@ -129,11 +116,13 @@ describe.each(STORES)('@sentry/node pointed at the collector ($name)', (store) =
   it('keeps a message with its level', async () => {
     const { lines } = await runService(dsn, 'message');
     expect(lines.find((l) => l.done)?.done).toEqual([200]);
-    await collector.decisions.idle();
-    const found = (await issues(base)).find((i) => i.title === 'Payment provider answered slowly');
+    await suite.collector.decisions.idle();
+    const found = (await issues(suite.base)).find(
+      (i) => i.title === 'Payment provider answered slowly',
+    );
     expect(found).toMatchObject({ count: 1, service: 'orders-1' });
     const detail = await admin<{ events: StoredEvent[] }>(
-      base,
+      suite.base,
       `/api/issues/${found?.fingerprint}`,
     );
     expect(detail.events[0]?.data?.sentry).toMatchObject({ level: 'warning', platform: 'node' });
@@ -144,9 +133,11 @@ describe.each(STORES)('@sentry/node pointed at the collector ($name)', (store) =
     expect(lines.find((l) => l.done)?.done).toEqual([200]);
     const error = lines.find((l) => l.error)?.error;
     if (!error) throw new Error('the service printed no error');
-    await reportAsOurAgent(base, error);
-    await collector.decisions.idle();
-    const found = (await issues(base)).filter((i) => i.title.includes('Invalid array length'));
+    await reportAsOurAgent(suite.base, error);
+    await suite.collector.decisions.idle();
+    const found = (await issues(suite.base)).filter((i) =>
+      i.title.includes('Invalid array length'),
+    );
     expect(found).toHaveLength(1);
     expect(found[0]?.count).toBe(2);
   });
@@ -154,10 +145,10 @@ describe.each(STORES)('@sentry/node pointed at the collector ($name)', (store) =
   it('counts an event sent twice with the same event_id once', async () => {
     const { lines } = await runService(dsn, 'resend');
     expect(lines.find((l) => l.done)?.done).toEqual([200]);
-    await collector.decisions.idle();
+    await suite.collector.decisions.idle();
     const detail = await admin<{ events: StoredEvent[]; issue: Issue }>(
-      base,
-      `/api/issues/${(await issues(base)).find((i) => i.title.includes("reading 'total'"))?.fingerprint}`,
+      suite.base,
+      `/api/issues/${(await issues(suite.base)).find((i) => i.title.includes("reading 'total'"))?.fingerprint}`,
     );
     const resent = detail.events.filter((e) => e.id === '0123456789abcdef0123456789abcdef');
     expect(resent).toHaveLength(1);
@@ -166,12 +157,12 @@ describe.each(STORES)('@sentry/node pointed at the collector ($name)', (store) =
   });
 
   it('speaks for the service whose key is in the DSN', async () => {
-    const key = await serviceKey(base, 'orders');
+    const key = await serviceKey(suite.base, 'orders');
     const serviceDsn = dsn.replace(DSN_KEY, key);
     const { lines } = await runService(serviceDsn, 'message');
     expect(lines.find((l) => l.done)?.done).toEqual([200]);
     const agents = await admin<{ agents: Array<{ id: string; agent: string; service: string }> }>(
-      base,
+      suite.base,
       '/api/agents',
     );
     expect(agents.agents).toContainEqual(
@@ -185,30 +176,18 @@ describe.each(STORES)('@sentry/node pointed at the collector ($name)', (store) =
 });
 
 describe.each(STORES)('@sentry/node against a rate-limited project ($name)', (store) => {
-  let target: StoreTarget;
-  let collector: Collector;
-  let base: string;
-
-  beforeAll(async () => {
-    target = await store.create();
-    ({ collector, base } = await startCollector(target, {
-      projectKey: DSN_KEY,
-      rateLimitPerSecond: 0.01,
-      rateLimitBurst: 2,
-    }));
-  });
-
-  afterAll(async () => {
-    await collector?.close();
-    await target?.dispose();
+  const suite = collectorPerSuite(store.create, {
+    projectKey: DSN_KEY,
+    rateLimitPerSecond: 0.01,
+    rateLimitBurst: 2,
   });
 
   it('makes the SDK back off: after a 429 it sends nothing more', async () => {
-    const status = await admin<{ sentry: { dsn: string } }>(base, '/api/status');
+    const status = await admin<{ sentry: { dsn: string } }>(suite.base, '/api/status');
     const { lines } = await runService(status.sentry.dsn, 'burst');
     // The fourth event is dropped by the SDK's own transport, which read X-Sentry-Rate-Limits.
     expect(lines.find((l) => l.done)?.done).toEqual([200, 200, 429, null]);
-    const metrics = await fetch(`${base}/metrics`, {
+    const metrics = await fetch(`${suite.base}/metrics`, {
       headers: { authorization: `Bearer ${ADMIN}` },
     }).then((res) => res.text());
     expect(metrics).toMatch(/selfheal_reports_refused_total\{reason="rate_limited"\} 1\n/);
