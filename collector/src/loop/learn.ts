@@ -120,7 +120,7 @@ export function learnOutcome(tx: Db, outcome: LearnedOutcome, nowMs: number): Pr
 }
 
 /**
- * Learns `list` in order, as `learnOutcome` would one after the other, in three statements and
+ * Learns `list` in order, as `learnOutcome` would one after the other, in two statements and
  * one update per row touched: outcomes of one kind share its row.
  */
 export async function learnOutcomes(
