@@ -52,10 +52,25 @@ interface Target {
   database?: string;
   /** Service keys made in its store, by service. */
   serviceKeys: Record<string, string>;
-  /** Events in its store now. */
-  count?: () => Promise<number>;
+  /** What its store holds now. */
+  count?: () => Promise<StoreCounts>;
   dispose: () => Promise<void>;
 }
+
+/** Events in a store, how many kept their payload, and whether the issue counts add up. */
+interface StoreCounts {
+  events: number;
+  kept: number;
+  /** Occurrences of faults stored as events, and as issue counts (folded or pending). */
+  occurrences: number;
+  counted: number;
+}
+
+const COUNTS_SQL = `select
+  (select count(*) from events)::int as events,
+  (select count(*) filter (where kept) from events)::int as kept,
+  (select coalesce(sum(count), 0) from events where grouped)::int as occurrences,
+  ((select coalesce(sum(count), 0) from issues) + (select coalesce(sum(count), 0) from issue_deltas))::int as counted`;
 
 interface Row {
   target: Target;
@@ -92,17 +107,22 @@ async function bareTarget(): Promise<Target> {
   };
 }
 
-async function postgresTarget(processes = 1): Promise<Target> {
+async function postgresTarget(processes = 1, sampling = true): Promise<Target> {
   const database = `selfheal_bench_${randomUUID().replaceAll('-', '')}`;
   const admin = postgres(PG_URL, { max: 1, onnotice: () => {} });
   await admin.unsafe(`create database ${database}`);
   const url = new URL(PG_URL);
   url.pathname = `/${database}`;
-  const env = { ...credentials, DATABASE_URL: url.toString() };
+  const env = {
+    ...credentials,
+    DATABASE_URL: url.toString(),
+    SAMPLE_EVENTS: String(sampling),
+  };
   const { proc, port } = await startProcess('src/main.ts', env);
   const second = processes > 1 ? await startProcess('src/main.ts', env) : undefined;
+  const name = processes > 1 ? 'two collector processes on one Postgres' : 'collector on Postgres';
   return {
-    name: processes > 1 ? 'two collector processes on one Postgres' : 'collector on Postgres',
+    name: sampling ? name : `${name}, sampling off`,
     proc,
     port,
     second,
@@ -111,8 +131,8 @@ async function postgresTarget(processes = 1): Promise<Target> {
     count: async () => {
       const sql = postgres(url.toString(), { max: 1, onnotice: () => {} });
       try {
-        const [row] = await sql<{ n: number }[]>`select count(*)::int as n from events`;
-        return row?.n ?? 0;
+        const [row] = await sql.unsafe<StoreCounts[]>(COUNTS_SQL);
+        return row as StoreCounts;
       } finally {
         await sql.end();
       }
@@ -140,8 +160,8 @@ async function pgliteTarget(): Promise<Target> {
       const { PGlite } = await import('@electric-sql/pglite');
       const db = await PGlite.create(dir);
       try {
-        const { rows } = await db.query<{ n: number }>('select count(*)::int as n from events');
-        return rows[0]?.n ?? 0;
+        const { rows } = await db.query<StoreCounts>(COUNTS_SQL);
+        return rows[0] as StoreCounts;
       } finally {
         await db.close();
       }
@@ -270,7 +290,7 @@ async function soak(row: Row, capacity: number) {
   const { target } = row;
   const pid = target.proc.pid ?? 0;
   const rss: Array<[string, number]> = [['start', rssMiB(pid)]];
-  const before = (await target.count?.()) ?? 0;
+  const before = (await target.count?.())?.events ?? 0;
   // Half the capacity: fewer connections, each waiting for its answer.
   const connections = Math.max(2, Math.round(CONNECTIONS / 4));
   const middle = setTimeout(() => rss.push(['middle', rssMiB(pid)]), (SOAK_SECONDS * 1000) / 2);
@@ -278,7 +298,7 @@ async function soak(row: Row, capacity: number) {
   clearTimeout(middle);
   rss.push(['end', rssMiB(pid)]);
   await new Promise((r) => setTimeout(r, 1000));
-  const committed = ((await target.count?.()) ?? 0) - before;
+  const committed = ((await target.count?.())?.events ?? 0) - before;
   const lines = [
     `Soak: ${target.name}, ${WORKLOAD_LABEL[row.workload]}, ${SOAK_SECONDS} s over ${connections} connections (capacity measured: ${fmt(capacity)} reports/s).`,
     '',
@@ -296,7 +316,8 @@ try {
   const bare = await bareTarget();
   const pg = await postgresTarget();
   const pglite = await pgliteTarget();
-  targets.push(bare, pg, pglite);
+  const unsampled = await postgresTarget(1, false);
+  targets.push(bare, pg, pglite, unsampled);
   const two = process.env.BENCH_TWO === '0' ? undefined : await postgresTarget(2);
   if (two) targets.push(two);
   const plan: Array<[Target, Workload]> = [
@@ -305,6 +326,7 @@ try {
     [pg, 'light-raw'],
     [bare, 'realistic'],
     [pg, 'realistic'],
+    [unsampled, 'realistic'],
     [pglite, 'realistic'],
     ...(two ? [[two, 'realistic'] as [Target, Workload]] : []),
   ];
@@ -379,14 +401,17 @@ try {
     if (!target.count) continue;
     const acknowledged = acknowledgedBy.get(target) ?? 0;
     const stored = await target.count();
-    const ok = stored >= acknowledged;
-    if (!ok) failed = true;
+    const durable = stored.events >= acknowledged;
+    const exact = stored.counted === stored.occurrences;
+    if (!durable || !exact) failed = true;
     process.stdout.write(
-      `${target.name}: ${fmt(acknowledged)} events acknowledged (warm-up included), ${fmt(stored)} in its store${ok ? '' : ' — MISSING EVENTS'}.\n`,
+      `${target.name}: ${fmt(acknowledged)} events acknowledged (warm-up included), ${fmt(stored.events)} in its store${durable ? '' : ' — MISSING EVENTS'}, ${fmt(stored.kept)} of them whole (${pct(stored.kept / Math.max(1, stored.events))}); issues count ${fmt(stored.counted)} occurrences of the ${fmt(stored.occurrences)} the stored faults stand for${exact ? '' : ' — COUNTS DIFFER'}.\n`,
     );
   }
   if (failed) {
-    process.stdout.write('\nWARNING: a target acknowledged events it did not commit\n');
+    process.stdout.write(
+      '\nWARNING: a target acknowledged events it did not commit, or its issues miscount them\n',
+    );
     process.exitCode = 1;
   }
 } finally {

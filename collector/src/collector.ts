@@ -12,6 +12,7 @@ import type { ModelPort } from './decide/types.js';
 import { createAggregator } from './ingest/aggregator.js';
 import { createGroupCommit } from './ingest/group-commit.js';
 import { createRateLimiter } from './ingest/rate-limit.js';
+import { createSampler } from './ingest/sample.js';
 import { createLiveHub } from './live/hub.js';
 import { notifyUpdates, toIssueUpdate, toReportUpdate } from './live/updates.js';
 import type { DecisionLoop } from './loop/loop.js';
@@ -91,9 +92,12 @@ export async function createCollector(
       if (created > 0) metrics.inc('selfheal_issues_created_total', {}, created);
     },
   });
+  const sampler = createSampler(config.sampling);
   const ingest = createGroupCommit(
     async (batch) => {
-      const result = await writeReports(db, batch);
+      const sample = sampler.plan(batch);
+      const result = await writeReports(db, batch, sample.kept);
+      sample.commit();
       aggregator.poke();
       decisions.onCommitted(batch);
       // Sent once the events are committed; a lost live update loses no data.

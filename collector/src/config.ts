@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RISK_LEVELS, type RiskLevel } from '@selfheal/shared';
 import { z } from 'zod';
+import type { SamplingOptions } from './ingest/sample.js';
 
 /** How a collector is set up; `fromEnv` reads it from the environment. */
 export interface CollectorConfig {
@@ -37,6 +38,8 @@ export interface CollectorConfig {
   maxNewIssuesPerMinute: number;
   /** Days of raw events (and reports) kept; issues keep their counts. */
   retentionDays: number;
+  /** Which events keep their message, stack and data; every event is counted either way. */
+  sampling: SamplingOptions;
   /** How long issue and agent figures may wait before they are folded into their rows. */
   aggregateDelayMs: number;
   /** How the collector decides and acts on issues. */
@@ -110,6 +113,7 @@ export const defaultConfig = {
   aggregateDelayMs: 200,
   decisions: defaultDecisionConfig,
   retentionDays: 14,
+  sampling: { enabled: true, firstPerWindow: 20, windowMs: 600_000 },
   dashboardDir: DEFAULT_DASHBOARD_DIR,
 } as const satisfies Partial<CollectorConfig>;
 
@@ -159,6 +163,9 @@ const envSchema = z.object({
   PERSISTENT_WINDOW: seconds(d.persistentWindowMs, 1),
   DECISION_TTL: seconds(d.decisionTtlMs, 1),
   RETENTION_DAYS: count(defaultConfig.retentionDays),
+  SAMPLE_EVENTS: z.enum(['true', 'false', '1', '0']).default('true'),
+  SAMPLE_FIRST_EVENTS: count(defaultConfig.sampling.firstPerWindow, 0),
+  SAMPLE_WINDOW: seconds(defaultConfig.sampling.windowMs, 1),
   DASHBOARD_DIR: z.string().min(1).default(defaultConfig.dashboardDir),
 });
 
@@ -211,6 +218,11 @@ export function fromEnv(env: Record<string, string | undefined>): CollectorConfi
       decisionTtlMs: e.DECISION_TTL * 1000,
     },
     retentionDays: e.RETENTION_DAYS,
+    sampling: {
+      enabled: e.SAMPLE_EVENTS === 'true' || e.SAMPLE_EVENTS === '1',
+      firstPerWindow: e.SAMPLE_FIRST_EVENTS,
+      windowMs: e.SAMPLE_WINDOW * 1000,
+    },
     dashboardDir: resolve(e.INIT_CWD ?? '.', e.DASHBOARD_DIR),
   };
 }

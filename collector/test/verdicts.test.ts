@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { eq } from 'drizzle-orm';
+import { count, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { outcomes } from '../src/db/schema.js';
+import { events, outcomes } from '../src/db/schema.js';
 import { HARM_MIN_EVENTS } from '../src/loop/verdict.js';
 import {
   decisions,
@@ -32,9 +32,16 @@ const uid = () => randomUUID().slice(0, 8);
 
 describe.each(STORES)('verdicts on $name', ({ create }) => {
   const clock = testClock();
-  const suite = collectorPerSuite(create, decisions({ verifyWindowMs: WINDOW_MS }), () => ({
-    clock,
-  }));
+  // Sampling as tight as it goes: past a fingerprint's first event of each kind, only the
+  // newest of each batch keeps its payload. Verdicts read the rows every event keeps.
+  const suite = collectorPerSuite(
+    create,
+    {
+      ...decisions({ verifyWindowMs: WINDOW_MS }),
+      sampling: { enabled: true, firstPerWindow: 0, windowMs: 3_600_000 },
+    },
+    () => ({ clock }),
+  );
 
   /** The verdict on the fix of `fingerprint` and what it taught, as a person reads them. */
   async function verdict(fingerprint: string, strategy: string) {
@@ -86,10 +93,13 @@ describe.each(STORES)('verdicts on $name', ({ create }) => {
     ['flat', 10, 10],
     ['falling', 30, 3],
   ])('a fix succeeds when its fault stays away, with unrelated noise %s', async (_, b, a) => {
+    const pass = () => ({ ...healthFault('db_down', 'db'), data: { check: 'db', status: 'pass' } });
     const seen = await serviceFix(b, a, (service, fingerprint) =>
-      // The check passing under the fault's fingerprint is the fault staying away.
+      // The check passing under the fault's fingerprint is the fault staying away; sampling
+      // drops the first pass's data, and it is still no fault.
       sendBackend(suite.base, service, [
-        { ...healthFault('db_down', 'db'), fingerprint, data: { check: 'db', status: 'pass' } },
+        { ...pass(), fingerprint },
+        { ...pass(), fingerprint },
       ]),
     );
     expect(seen).toEqual(succeeded);
@@ -189,5 +199,17 @@ describe.each(STORES)('verdicts on $name', ({ create }) => {
       sendPage(`s-${uid()}`, faults(2, fingerprint, 'import_error')),
     );
     expect(seen).toEqual(succeeded);
+  });
+
+  it('ran with most payloads sampled out, passing checks among them', async () => {
+    const rows = await suite.collector.database.db
+      .select({ type: events.type, grouped: events.grouped, n: count() })
+      .from(events)
+      .where(eq(events.kept, false))
+      .groupBy(events.type, events.grouped);
+    const dropped = (type: string, grouped: boolean) =>
+      rows.find((r) => r.type === type && r.grouped === grouped)?.n ?? 0;
+    expect(dropped('error', true)).toBeGreaterThan(50);
+    expect(dropped('health_check', false)).toBeGreaterThanOrEqual(3);
   });
 });

@@ -1,4 +1,4 @@
-import { type ErrorKind, type EventType, FIX_EVENT_TYPES, type Severity } from '@selfheal/shared';
+import type { ErrorKind, EventType, Severity } from '@selfheal/shared';
 import type { AgentType } from '@selfheal/shared/protocol';
 import { sql } from 'drizzle-orm';
 import {
@@ -107,6 +107,14 @@ export const events = pgTable(
     service: text('service'),
     occurredAt: time('occurred_at').notNull(),
     receivedAt: time('received_at').notNull(),
+    /** A fault that counts toward its issue: not a fix event, not a passing check. */
+    grouped: boolean('grouped').notNull().default(false),
+    /**
+     * Whether the event kept its message, stack and data. Past the first events of a
+     * fingerprint only a sample does (`ingest/sample.ts`); the row itself is always stored, so
+     * every count reads every event.
+     */
+    kept: boolean('kept').notNull().default(true),
   },
   (t) => [
     primaryKey({ columns: [t.projectId, t.id, t.occurredAt] }),
@@ -114,10 +122,6 @@ export const events = pgTable(
     // of one index answers, where (fingerprint, received_at) made the planner AND it with the
     // primary key's project prefix on a partition it had no statistics for yet.
     index('events_by_fingerprint').on(t.projectId, t.fingerprint, t.receivedAt),
-    // Only fix events are looked up by type; indexing every fault would slow ingest for nothing.
-    index('events_fixes')
-      .on(t.type, t.receivedAt)
-      .where(sql`${t.type} in (${sql.raw(FIX_EVENT_TYPES.map((type) => `'${type}'`).join(', '))})`),
   ],
 );
 

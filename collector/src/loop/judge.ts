@@ -2,7 +2,7 @@
  * Judges a fix once its window has passed: reads what happened on its own target (the service
  * that ran it, or the page session) and applies the verdict rule (`verdict.ts`).
  */
-import { FAULT_EVENT_TYPES, PROMISE_SCOPE, STRATEGY_PROMISES } from '@selfheal/shared';
+import { PROMISE_SCOPE, STRATEGY_PROMISES } from '@selfheal/shared';
 import { and, eq, gt, gte, inArray, lte, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../db/database.js';
 import { events, reports } from '../db/schema.js';
@@ -62,12 +62,11 @@ function targetOf(outcome: OutcomeRow, scope: 'service' | 'session'): Target | u
   return outcome.sessionId ? { session: outcome.sessionId } : undefined;
 }
 
-/** Fault events that are not a check passing: a pass is the fault staying away. */
-const isFault = () =>
-  and(
-    inArray(events.type, [...FAULT_EVENT_TYPES]),
-    sql`not (${events.type} = 'health_check' and coalesce(${events.data}->>'status', '') = 'pass')`,
-  );
+/**
+ * Fault events that are not a check passing (a pass is the fault staying away), read from the
+ * row every event keeps, so a sampled event's missing payload never changes a verdict.
+ */
+const isFault = () => eq(events.grouped, true);
 
 /** Fault events on the target (the project when it is unknown), by fingerprint, from `since` to `until`. */
 async function faultsByFingerprint(

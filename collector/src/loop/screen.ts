@@ -96,6 +96,8 @@ export async function buildInput(
           eq(events.fingerprint, fingerprint),
           eq(events.projectId, project),
           eq(events.agent, agent),
+          // Sampling keeps the newest event of a fingerprint from each kind of agent whole.
+          eq(events.kept, true),
         ),
       )
       .orderBy(desc(events.receivedAt))
@@ -148,6 +150,8 @@ export async function buildInput(
           eq(events.projectId, project),
           eq(events.fingerprint, fingerprint),
           eq(events.agent, 'frontend'),
+          // Sampling keeps the first event of each sender (agent or SDK) whole.
+          eq(events.kept, true),
           sql`(${events.data} -> 'sentry') is null`,
         ),
       )

@@ -78,7 +78,8 @@ export function mountRead(app: OpenAPIHono, deps: ReadRouteDeps): void {
   const issue = createRoute({
     method: 'get',
     path: '/api/issues/{fingerprint}',
-    summary: 'One issue with its most recent events',
+    summary:
+      'One issue with its most recent events kept whole (repeats past a sample keep only their row)',
     security,
     middleware,
     request: { params: fingerprintParam, query: projectOnly },

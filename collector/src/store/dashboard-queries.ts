@@ -60,8 +60,7 @@ export async function getTrends(
         where ${events.projectId} = ${project}
           and ${events.occurredAt} >= ${from.toISOString()}::timestamptz
           and ${events.occurredAt} <= ${to.toISOString()}::timestamptz
-          and ${events.type} not in ('fix_attempt', 'fix_outcome')
-          and not (${events.type} = 'health_check' and ${events.data}->>'status' = 'pass')
+          and ${events.grouped}
       ), top as (
         select fingerprint from span group by fingerprint order by sum(n) desc limit ${TREND_ISSUES}
       )

@@ -18,7 +18,10 @@ export async function listIssues(db: Db, project: string, limit = 100): Promise<
   return rows.map(toIssue);
 }
 
-/** One issue of `project` and its most recent events, or undefined. */
+/**
+ * One issue of `project` and its most recent events kept whole (sampling drops the payload of
+ * most repeats, never the newest), or undefined.
+ */
 export async function getIssue(
   db: Db,
   project: string,
@@ -34,7 +37,13 @@ export async function getIssue(
   const recent = await db
     .select()
     .from(events)
-    .where(and(eq(events.projectId, row.projectId), eq(events.fingerprint, fingerprint)))
+    .where(
+      and(
+        eq(events.projectId, row.projectId),
+        eq(events.fingerprint, fingerprint),
+        eq(events.kept, true),
+      ),
+    )
     .orderBy(desc(events.receivedAt))
     .limit(limit);
   return {

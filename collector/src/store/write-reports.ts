@@ -33,9 +33,11 @@ const EVENT_ROWS = {
     'service',
     'occurredAt',
     'receivedAt',
+    'grouped',
+    'kept',
   ],
   // What the issue and report rows need from each event that is not stored with it.
-  extra: { grouped: 'boolean', forLoop: 'boolean', title: 'text', issueUrl: 'text', ord: 'int' },
+  extra: { forLoop: 'boolean', title: 'text', issueUrl: 'text', ord: 'int' },
 } as const satisfies RecordsetShape;
 
 const REPORT_ROWS = {
@@ -73,7 +75,6 @@ const AGENT_ROWS = {
 type EventRow = Omit<typeof events.$inferInsert, 'occurredAt' | 'receivedAt'> & {
   occurredAt: string;
   receivedAt: string;
-  grouped: boolean;
   forLoop: boolean;
   title: string;
   issueUrl: string | null;
@@ -84,8 +85,14 @@ type ReportRow = Omit<typeof reports.$inferInsert, 'receivedAt' | 'faultCount'> 
 };
 type AgentRow = Omit<typeof agentDeltas.$inferInsert, 'seq' | 'seenAt'> & { seenAt: string };
 
-/** Rows of one batch: each event id once (its first occurrence), sorted by key. */
-function eventRowsOf(batch: IngestReport[]): EventRow[] {
+/**
+ * Rows of one batch: each event id once (its first occurrence), sorted by key; an event not in
+ * `kept` is stored without its message, stack and data.
+ */
+function eventRowsOf(
+  batch: IngestReport[],
+  kept: ReadonlySet<IngestEvent> | undefined,
+): EventRow[] {
   const firsts = new Map<string, EventRow>();
   let ord = 0;
   for (const report of batch) {
@@ -93,7 +100,9 @@ function eventRowsOf(batch: IngestReport[]): EventRow[] {
     for (const event of report.events) {
       ord += 1;
       const key = keyOf(report.projectId, event.id);
-      if (!firsts.has(key)) firsts.set(key, toEventRow(report, event, receivedAt, ord));
+      if (!firsts.has(key)) {
+        firsts.set(key, toEventRow(report, event, receivedAt, ord, kept?.has(event) ?? true));
+      }
     }
   }
   // Key order, so that concurrent collectors take row locks in the same order.
@@ -105,6 +114,7 @@ function toEventRow(
   event: IngestEvent,
   receivedAt: string,
   ord: number,
+  kept: boolean,
 ): EventRow {
   return {
     projectId: report.projectId,
@@ -114,16 +124,17 @@ function toEventRow(
     kind: event.kind,
     severity: event.severity,
     fingerprint: event.fingerprint,
-    message: event.message,
-    stack: event.stack,
+    message: kept ? event.message : null,
+    stack: kept ? event.stack : null,
     url: event.url,
-    data: event.data,
+    data: kept ? event.data : null,
     count: event.count,
     agent: report.agent,
     service: report.service,
     occurredAt: event.occurredAt.toISOString(),
     receivedAt,
     grouped: event.grouped,
+    kept,
     forLoop: event.forLoop,
     title: event.title,
     issueUrl: event.url ?? report.url,
@@ -170,15 +181,17 @@ function agentRowsOf(batch: IngestReport[]): AgentRow[] {
 
 /**
  * Stores a batch of reports in one statement, so in one round trip and atomically: the new
- * events (a resent id is skipped), the reports that stored something, the issue and agent
+ * events (a resent id is skipped; those not in `kept`, by default all, without their payload),
+ * the reports that stored something, the issue and agent
  * figures as pending rows for the aggregator, and what the decision loop must not forget
  * (fix outcomes and urgent faults) in its inbox. No row another writer also updates is touched.
  */
 export async function writeReports(
   database: Database,
   batch: IngestReport[],
+  kept?: ReadonlySet<IngestEvent>,
 ): Promise<WriteResult> {
-  const eventRows = eventRowsOf(batch);
+  const eventRows = eventRowsOf(batch, kept);
   const statement = sql`
     with ev as (select * from ${recordset(EVENT_ROWS, eventRows)}),
     rep as (select * from ${recordset(REPORT_ROWS, batch.map(reportRowOf))}),
