@@ -11,6 +11,14 @@ export type Row = Record<string, unknown>;
 /** Runs one raw statement and answers its rows, typed by the caller's `T`. */
 export type Execute = <T extends Row>(query: SQL) => Promise<T[]>;
 
+/** An `Execute` over a Drizzle database or transaction (the drivers answer rows differently). */
+export function executeOn(tx: Db): Execute {
+  return async <T extends Row>(query: SQL) => {
+    const result: unknown = await tx.execute(query);
+    return (Array.isArray(result) ? result : ((result as { rows?: T[] }).rows ?? [])) as T[];
+  };
+}
+
 /** An open store: the Drizzle database and what the driver adds around it. */
 export interface Database {
   readonly db: Db;

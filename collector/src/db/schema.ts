@@ -194,9 +194,10 @@ export const issueDeltas = pgTable('issue_deltas', {
 
 /**
  * What the decision loop must not forget, stored with the events that carry it: fix outcomes
- * to verify and learn from, and urgent faults (critical, or a failing health check) to decide
- * on. Any collector takes rows from here and deletes them in the transaction that handles
- * them, so a collector that dies loses nothing acknowledged.
+ * to verify and learn from, one row each, and urgent faults (critical, or a failing health
+ * check) to decide on, one row for those of a batch that make the same candidate. Any
+ * collector takes rows from here and deletes them in the transaction that handles them, so a
+ * collector that dies loses nothing acknowledged.
  */
 export const loopInbox = pgTable('loop_inbox', {
   seq: seq(),

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { IngestEvent, IngestReport } from './normalize.js';
 
 /**
@@ -27,7 +26,7 @@ export interface Sampler {
 }
 
 /** Fingerprints and variants remembered at once; the oldest are forgotten (and kept again). */
-const MAX_TRACKED = 50_000;
+const MAX_TRACKED = 20_000;
 
 /** Fix attempts and outcomes are the product's own record of what it did: always kept. */
 const ALWAYS_KEPT: ReadonlySet<IngestEvent['type']> = new Set(['fix_attempt', 'fix_outcome']);
@@ -98,25 +97,26 @@ function forgetOldest(map: Map<string, unknown>): void {
   }
 }
 
+/** How much of a stack tells one variant from another: its message and top frames. */
+const STACK_PREFIX = 600;
+
 /**
  * What makes an event new evidence though its fingerprint is known: who sent it (our agent or a
- * Sentry SDK), the release, the URL without query or fragment, and the stack as it reads.
+ * Sentry SDK), the release, the URL without query or fragment, and the top of its stack. The
+ * key is the text itself: hashing it cost more than the map's own string hash.
  */
 function variantOf(report: IngestReport, event: IngestEvent): string {
   const sentry = event.data?.sentry as Record<string, unknown> | undefined;
   const release = event.data?.release ?? sentry?.release ?? '';
-  const url = (event.url ?? report.url ?? '').replace(/[?#].*$/s, '');
-  return createHash('sha1')
-    .update(
-      [
-        report.projectId,
-        event.fingerprint,
-        report.agent,
-        sentry ? 'sentry' : 'agent',
-        String(release),
-        url,
-        event.stack ?? '',
-      ].join('\u0000'),
-    )
-    .digest('base64');
+  const url = event.url ?? report.url ?? '';
+  const end = url.search(/[?#]/);
+  return [
+    report.projectId,
+    event.fingerprint,
+    report.agent,
+    sentry ? 'sentry' : 'agent',
+    String(release).slice(0, 200),
+    end < 0 ? url.slice(0, 500) : url.slice(0, Math.min(end, 500)),
+    (event.stack ?? '').slice(0, STACK_PREFIX),
+  ].join('\u0000');
 }

@@ -5,7 +5,13 @@ import type { EscalatedDecision } from '../escalate/message.js';
 import { publish } from '../live/publish.js';
 import { findOpenDecision, setDecisionStatus, toDecision } from '../store/decisions.js';
 import { type EscalationRow, recordFixed, toEscalation } from '../store/escalations.js';
-import { decisionOf, lockDueOutcomes, type OutcomeRow, settleOutcome } from '../store/outcomes.js';
+import {
+  decisionOf,
+  lockDueOutcomes,
+  type OutcomeRow,
+  type OutcomeVerdict,
+  settleOutcomes,
+} from '../store/outcomes.js';
 import { issueTitle } from '../store/queries.js';
 import { afterDispatch, canRollBack, dispatch } from './act.js';
 import { decisionUpdate, type LoopContext } from './context.js';
@@ -36,9 +42,10 @@ export async function settleDue(ctx: LoopContext): Promise<Settled[]> {
     // Learned together at the end: one lock and one update per knowledge row, held only until
     // the commit, where outcomes of one kind used to take its row again one by one.
     const learned: LearnedOutcome[] = [];
+    const verdicts: Array<{ outcome: OutcomeRow; verdict: OutcomeVerdict }> = [];
     for (const outcome of due) {
       const verdict = await judge(tx, outcome, window);
-      await settleOutcome(tx, outcome, verdict, now);
+      verdicts.push({ outcome, verdict });
       const decision = await decisionOf(tx, outcome);
       learned.push({
         project: outcome.projectId,
@@ -74,6 +81,7 @@ export async function settleDue(ctx: LoopContext): Promise<Settled[]> {
       });
       done.push({ outcome, status: verdict.status });
     }
+    await settleOutcomes(tx, verdicts, now);
     await learnOutcomes(tx, learned, now);
     await publish(tx, updates);
     return done;

@@ -23,32 +23,41 @@ export async function lockDueOutcomes(tx: Db, now: number, limit = 50): Promise<
     .for('update', { skipLocked: true });
 }
 
-/** Stores a verdict on its outcome and on the command it answered. */
-export async function settleOutcome(
+/**
+ * Stores each verdict on its outcome and on the command it answered: one statement for the
+ * outcomes and one for their commands, where there were two per outcome.
+ */
+export async function settleOutcomes(
   tx: Db,
-  outcome: OutcomeRow,
-  verdict: OutcomeVerdict,
+  settled: Array<{ outcome: OutcomeRow; verdict: OutcomeVerdict }>,
   now: number,
 ): Promise<void> {
-  await tx
-    .update(outcomes)
-    .set({
-      status: verdict.status,
-      success: verdict.status === 'succeeded',
-      verifiedAt: new Date(now),
-      errorRateBefore: verdict.errorRateBefore,
-      errorRateAfter: verdict.errorRateAfter,
-    })
-    .where(eq(outcomes.id, outcome.id));
-  if (outcome.commandId) {
-    await tx
-      .update(commands)
-      .set({
-        status: verdict.status === 'succeeded' ? 'succeeded' : 'failed',
-        completedAt: new Date(now),
-      })
-      .where(eq(commands.id, outcome.commandId));
-  }
+  if (settled.length === 0) return;
+  const at = new Date(now).toISOString();
+  const rows = settled.map(({ outcome, verdict }) => ({
+    id: outcome.id,
+    status: verdict.status,
+    before: verdict.errorRateBefore,
+    after: verdict.errorRateAfter,
+  }));
+  await tx.execute(sql`
+    update ${outcomes} set status = v.status,
+      success = v.status = 'succeeded', verified_at = ${at}::timestamptz,
+      error_rate_before = v.before, error_rate_after = v.after
+    from json_to_recordset(${JSON.stringify(rows)}::json)
+      as v(id text, status text, before float8, after float8)
+    where ${outcomes.id} = v.id`);
+  const answered = settled
+    .filter(({ outcome }) => outcome.commandId)
+    .map(({ outcome, verdict }) => ({
+      id: outcome.commandId,
+      status: verdict.status === 'succeeded' ? 'succeeded' : 'failed',
+    }));
+  if (answered.length === 0) return;
+  await tx.execute(sql`
+    update ${commands} set status = v.status, completed_at = ${at}::timestamptz
+    from json_to_recordset(${JSON.stringify(answered)}::json) as v(id text, status text)
+    where ${commands.id} = v.id`);
 }
 
 /** Fix figures of `project`: outcomes judged (verification done) and those that succeeded. */

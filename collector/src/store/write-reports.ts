@@ -182,9 +182,10 @@ function agentRowsOf(batch: IngestReport[]): AgentRow[] {
 /**
  * Stores a batch of reports in one statement, so in one round trip and atomically: the new
  * events (a resent id is skipped; those not in `kept`, by default all, without their payload),
- * the reports that stored something, the issue and agent
- * figures as pending rows for the aggregator, and what the decision loop must not forget
- * (fix outcomes and urgent faults) in its inbox. No row another writer also updates is touched.
+ * the reports that stored something, the issue and agent figures as pending rows for the
+ * aggregator, and what the decision loop must not forget in its inbox: every fix outcome, and
+ * one row per candidate its urgent faults make (project, fingerprint, agent, type, severity).
+ * No row another writer also updates is touched.
  */
 export async function writeReports(
   database: Database,
@@ -233,7 +234,15 @@ export async function writeReports(
       select n."projectId", n.id, n.type, n.agent, n.service, rep."sessionId", n.fingerprint,
         n.severity, n.data, n."receivedAt"
       from new n join rep on rep.id = n."reportId"
-      where n."forLoop"
+      where n."forLoop" and n.type = 'fix_outcome'
+      union all
+      -- Urgent faults that make the same candidate for the loop are one row: the newest.
+      (select distinct on (n."projectId", n.fingerprint, n.agent, n.type, n.severity)
+        n."projectId", n.id, n.type, n.agent, n.service, rep."sessionId", n.fingerprint,
+        n.severity, n.data, n."receivedAt"
+      from new n join rep on rep.id = n."reportId"
+      where n."forLoop" and n.type <> 'fix_outcome'
+      order by n."projectId", n.fingerprint, n.agent, n.type, n.severity, n.ord desc)
     )
     select report_id, accepted from acc`;
   const rows = await database.execute<{ report_id: string; accepted: number }>(statement);
