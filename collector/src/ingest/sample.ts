@@ -34,7 +34,7 @@ const ALWAYS_KEPT: ReadonlySet<IngestEvent['type']> = new Set(['fix_attempt', 'f
 /** Creates the policy; its memory is this process's, so each process keeps its own firsts. */
 export function createSampler(options: SamplingOptions, now: () => number = Date.now): Sampler {
   const windows = new Map<string, { start: number; seen: number }>();
-  const variants = new Map<string, true>();
+  const variants = new Set<string>();
 
   return {
     plan(batch) {
@@ -81,7 +81,7 @@ export function createSampler(options: SamplingOptions, now: () => number = Date
               fresh ? { start: at, seen: n } : { start: window.start, seen: window.seen + n },
             );
           }
-          for (const variant of newVariants) variants.set(variant, true);
+          for (const variant of newVariants) variants.add(variant);
           forgetOldest(windows);
           forgetOldest(variants);
         },
@@ -90,10 +90,11 @@ export function createSampler(options: SamplingOptions, now: () => number = Date
   };
 }
 
-function forgetOldest(map: Map<string, unknown>): void {
-  for (const key of map.keys()) {
-    if (map.size <= MAX_TRACKED) return;
-    map.delete(key);
+/** Drops the entries added first until at most MAX_TRACKED are left. */
+function forgetOldest(seen: Map<string, unknown> | Set<string>): void {
+  for (const key of seen.keys()) {
+    if (seen.size <= MAX_TRACKED) return;
+    seen.delete(key);
   }
 }
 

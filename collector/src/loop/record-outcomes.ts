@@ -244,7 +244,10 @@ async function mayTeach(
       kept.push({ outcome: o, command });
       continue;
     }
-    if (o.data.commandId !== undefined || !reported.has(serviceFaultKey({ ...o, fingerprint }))) {
+    if (
+      o.data.commandId !== undefined ||
+      !reported.has(serviceFaultKey({ projectId: o.project, service: o.service, fingerprint }))
+    ) {
       refused.push(
         o.data.commandId !== undefined
           ? 'command_of_another_service'
@@ -322,8 +325,13 @@ function sessionCounted(
   );
 }
 
-const serviceFaultKey = (f: { project: string; service: string | null; fingerprint: string }) =>
-  `${f.project}\u0000${f.service}\u0000${f.fingerprint}`;
+const SERVICE_FAULT_ROWS = {
+  table: events,
+  keys: ['projectId', 'service', 'fingerprint'],
+} as const satisfies RecordsetShape;
+
+const serviceFaultKey = (f: { projectId: string; service: string | null; fingerprint: string }) =>
+  `${f.projectId}\u0000${f.service}\u0000${f.fingerprint}`;
 
 /**
  * Which local fixes among `valid` (backend outcomes naming no command) are of a fingerprint
@@ -331,25 +339,21 @@ const serviceFaultKey = (f: { project: string; service: string | null; fingerpri
  * was one per outcome.
  */
 async function reportedByServices(db: Db, valid: ReportedOutcome[]): Promise<Set<string>> {
-  const asked = new Map<string, { project: string; service: string; fingerprint: string }>();
+  const asked = new Map<string, { projectId: string; service: string; fingerprint: string }>();
   for (const o of valid) {
     if (o.agent !== 'backend' || !o.service || o.data.commandId !== undefined) continue;
-    const fault = { project: o.project, service: o.service, fingerprint: o.data.fingerprint };
+    const fault = { projectId: o.project, service: o.service, fingerprint: o.data.fingerprint };
     asked.set(serviceFaultKey(fault), fault);
   }
   if (asked.size === 0) return new Set();
-  const rows = await executeOn(db)<{ project: string; service: string; fingerprint: string }>(sql`
-    select v.project, v.service, v.fingerprint
-    from json_to_recordset(${JSON.stringify([...asked.values()])}::json)
-      as v(project text, service text, fingerprint text)
+  const rows = await executeOn(db)<{ projectId: string; service: string; fingerprint: string }>(sql`
+    select x."projectId", x."service", x."fingerprint"
+    from ${recordset(SERVICE_FAULT_ROWS, [...asked.values()])}
     where exists (
       select 1 from ${events}
-      where ${events.projectId} = v.project and ${events.fingerprint} = v.fingerprint
-        and ${events.agent} = 'backend' and ${events.service} = v.service
-        and ${events.type} in (${sql.join(
-          FAULT_EVENT_TYPES.map((type) => sql`${type}`),
-          sql`, `,
-        )}))`);
+      where ${events.projectId} = x."projectId" and ${events.fingerprint} = x."fingerprint"
+        and ${events.agent} = 'backend' and ${events.service} = x."service"
+        and ${inArray(events.type, [...FAULT_EVENT_TYPES])})`);
   return new Set(rows.map(serviceFaultKey));
 }
 

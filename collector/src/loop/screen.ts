@@ -1,7 +1,7 @@
 import { type ErrorKind, isErrorKind, isSeverity, type Severity } from '@selfheal/shared';
 import type { AgentType } from '@selfheal/shared/protocol';
 import { and, desc, eq, gt, gte, inArray, ne, sql, sum } from 'drizzle-orm';
-import type { Db } from '../db/database.js';
+import { type Db, executeOn } from '../db/database.js';
 import {
   agents,
   decisions,
@@ -52,7 +52,7 @@ export async function triggerOf(
   if (candidate.degraded) return 'degraded';
   // Sum at most `threshold` recent events (each stands for one or more occurrences): the index
   // answers without a full count.
-  const recent = await db.execute(sql`
+  const [recent] = await executeOn(db)<{ n: number }>(sql`
     select coalesce(sum(c), 0)::int as n from (
       select ${events.count} as c from ${events}
       where ${events.fingerprint} = ${candidate.fingerprint}
@@ -60,8 +60,7 @@ export async function triggerOf(
         and ${events.projectId} = ${candidate.project}
         and ${events.agent} = ${candidate.agent}
       limit ${persistent.threshold}) as recent`);
-  const rows = Array.isArray(recent) ? recent : ((recent as { rows?: unknown[] }).rows ?? []);
-  const n = Number((rows[0] as { n?: number } | undefined)?.n ?? 0);
+  const n = Number(recent?.n ?? 0);
   return n >= persistent.threshold ? 'persistent' : undefined;
 }
 

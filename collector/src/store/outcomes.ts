@@ -1,6 +1,7 @@
 import { and, eq, lte, sql } from 'drizzle-orm';
 import type { Db } from '../db/database.js';
 import { commands, decisions, type OutcomeStatus, outcomes } from '../db/schema.js';
+import { type RecordsetShape, recordset } from './recordset.js';
 
 /** An outcome row as stored. */
 export type OutcomeRow = typeof outcomes.$inferSelect;
@@ -34,19 +35,18 @@ export async function settleOutcomes(
 ): Promise<void> {
   if (settled.length === 0) return;
   const at = new Date(now).toISOString();
-  const rows = settled.map(({ outcome, verdict }) => ({
+  const verdicts = settled.map(({ outcome, verdict }) => ({
     id: outcome.id,
     status: verdict.status,
-    before: verdict.errorRateBefore,
-    after: verdict.errorRateAfter,
+    errorRateBefore: verdict.errorRateBefore,
+    errorRateAfter: verdict.errorRateAfter,
   }));
   await tx.execute(sql`
-    update ${outcomes} set status = v.status,
-      success = v.status = 'succeeded', verified_at = ${at}::timestamptz,
-      error_rate_before = v.before, error_rate_after = v.after
-    from json_to_recordset(${JSON.stringify(rows)}::json)
-      as v(id text, status text, before float8, after float8)
-    where ${outcomes.id} = v.id`);
+    update ${outcomes} set status = x."status", success = x."status" = 'succeeded',
+      verified_at = ${at}::timestamptz, error_rate_before = x."errorRateBefore",
+      error_rate_after = x."errorRateAfter"
+    from ${recordset(VERDICT_ROWS, verdicts)}
+    where ${outcomes.id} = x."id"`);
   const answered = settled
     .filter(({ outcome }) => outcome.commandId)
     .map(({ outcome, verdict }) => ({
@@ -55,10 +55,20 @@ export async function settleOutcomes(
     }));
   if (answered.length === 0) return;
   await tx.execute(sql`
-    update ${commands} set status = v.status, completed_at = ${at}::timestamptz
-    from json_to_recordset(${JSON.stringify(answered)}::json) as v(id text, status text)
-    where ${commands.id} = v.id`);
+    update ${commands} set status = x."status", completed_at = ${at}::timestamptz
+    from ${recordset(COMMAND_STATUS_ROWS, answered)}
+    where ${commands.id} = x."id"`);
 }
+
+const VERDICT_ROWS = {
+  table: outcomes,
+  keys: ['id', 'status', 'errorRateBefore', 'errorRateAfter'],
+} as const satisfies RecordsetShape;
+
+const COMMAND_STATUS_ROWS = {
+  table: commands,
+  keys: ['id', 'status'],
+} as const satisfies RecordsetShape;
 
 /** Fix figures of `project`: outcomes judged (verification done) and those that succeeded. */
 export async function outcomeFigures(
