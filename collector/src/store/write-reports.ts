@@ -14,7 +14,32 @@ export interface WriteResult {
 
 const keyOf = (projectId: string, id: string) => `${projectId}\u0000${id}`;
 
+// An event row carries only what is its own: what its report says for all of its events (the
+// project, the report, the agent, the service, when it arrived) is joined from the report's
+// row by `r`, its place in the batch. An absent value (no payload, a count of 1, false) is
+// left out of the JSON and filled in by the statement, so repeats cost Postgres little to read.
 const EVENT_ROWS = {
+  table: events,
+  keys: [
+    'id',
+    'type',
+    'kind',
+    'severity',
+    'fingerprint',
+    'message',
+    'stack',
+    'url',
+    'data',
+    'count',
+    'occurredAt',
+    'grouped',
+    'kept',
+  ],
+  extra: { r: 'int', forLoop: 'boolean', ord: 'int' },
+} as const satisfies RecordsetShape;
+
+// The columns an event is stored with, read from the batch's joined rows.
+const STORED_EVENT = {
   table: events,
   keys: [
     'projectId',
@@ -36,8 +61,12 @@ const EVENT_ROWS = {
     'grouped',
     'kept',
   ],
-  // What the issue and report rows need from each event that is not stored with it.
-  extra: { forLoop: 'boolean', title: 'text', issueUrl: 'text', ord: 'int' },
+} as const satisfies RecordsetShape;
+
+// The title of each fingerprint's newest event in the batch, for its issue.
+const TITLE_ROWS = {
+  table: issueDeltas,
+  keys: ['projectId', 'fingerprint', 'title'],
 } as const satisfies RecordsetShape;
 
 const REPORT_ROWS = {
@@ -54,6 +83,7 @@ const REPORT_ROWS = {
     'eventCount',
     'receivedAt',
   ],
+  extra: { r: 'int' },
 } as const satisfies RecordsetShape;
 
 const AGENT_ROWS = {
@@ -72,78 +102,96 @@ const AGENT_ROWS = {
   ],
 } as const satisfies RecordsetShape;
 
-type EventRow = Omit<typeof events.$inferInsert, 'occurredAt' | 'receivedAt'> & {
+/** An event's own values; `undefined` is left out of the JSON (see EVENT_ROWS). */
+interface EventRow {
+  id: string;
+  type: IngestEvent['type'];
+  kind: IngestEvent['kind'];
+  severity: IngestEvent['severity'];
+  fingerprint: string;
+  message?: string;
+  stack?: string;
+  url?: string;
+  data?: Record<string, unknown>;
+  count?: number;
   occurredAt: string;
-  receivedAt: string;
-  forLoop: boolean;
-  title: string;
-  issueUrl: string | null;
+  grouped?: true;
+  kept?: true;
+  r: number;
+  forLoop?: true;
   ord: number;
-};
+}
 type ReportRow = Omit<typeof reports.$inferInsert, 'receivedAt' | 'faultCount'> & {
   receivedAt: string;
+  r: number;
 };
+interface TitleRow {
+  projectId: string;
+  fingerprint: string;
+  title: string;
+}
 type AgentRow = Omit<typeof agentDeltas.$inferInsert, 'seq' | 'seenAt'> & { seenAt: string };
 
 /**
  * Rows of one batch: each event id once (its first occurrence), sorted by key; an event not in
- * `kept` is stored without its message, stack and data.
+ * `kept` is stored without its message, stack and data. With them, the title of each
+ * fingerprint's newest event.
  */
 function eventRowsOf(
   batch: IngestReport[],
   kept: ReadonlySet<IngestEvent> | undefined,
-): EventRow[] {
+): { rows: EventRow[]; titles: TitleRow[] } {
   const firsts = new Map<string, EventRow>();
+  const titles = new Map<string, TitleRow>();
   let ord = 0;
-  for (const report of batch) {
-    const receivedAt = report.receivedAt.toISOString();
+  for (const [r, report] of batch.entries()) {
     for (const event of report.events) {
       ord += 1;
       const key = keyOf(report.projectId, event.id);
       if (!firsts.has(key)) {
-        firsts.set(key, toEventRow(report, event, receivedAt, ord, kept?.has(event) ?? true));
+        firsts.set(key, toEventRow(event, r, ord, kept?.has(event) ?? true));
+      }
+      if (event.grouped) {
+        const { projectId } = report;
+        titles.set(keyOf(projectId, event.fingerprint), {
+          projectId,
+          fingerprint: event.fingerprint,
+          title: event.title,
+        });
       }
     }
   }
   // Key order, so that concurrent collectors take row locks in the same order.
-  return [...firsts.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, r]) => r);
+  const rows = [...firsts.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([, row]) => row);
+  return { rows, titles: [...titles.values()] };
 }
 
-function toEventRow(
-  report: IngestReport,
-  event: IngestEvent,
-  receivedAt: string,
-  ord: number,
-  kept: boolean,
-): EventRow {
+function toEventRow(event: IngestEvent, r: number, ord: number, kept: boolean): EventRow {
   return {
-    projectId: report.projectId,
     id: event.id,
-    reportId: report.reportId,
     type: event.type,
     kind: event.kind,
     severity: event.severity,
     fingerprint: event.fingerprint,
-    message: kept ? event.message : null,
-    stack: kept ? event.stack : null,
-    url: event.url,
-    data: kept ? event.data : null,
-    count: event.count,
-    agent: report.agent,
-    service: report.service,
+    message: kept ? (event.message ?? undefined) : undefined,
+    stack: kept ? (event.stack ?? undefined) : undefined,
+    url: event.url ?? undefined,
+    data: kept ? (event.data ?? undefined) : undefined,
+    count: event.count === 1 ? undefined : event.count,
     occurredAt: event.occurredAt.toISOString(),
-    receivedAt,
-    grouped: event.grouped,
-    kept,
-    forLoop: event.forLoop,
-    title: event.title,
-    issueUrl: event.url ?? report.url,
+    grouped: event.grouped || undefined,
+    kept: kept || undefined,
+    r,
+    forLoop: event.forLoop || undefined,
     ord,
   };
 }
 
-function reportRowOf(report: IngestReport): ReportRow {
+function reportRowOf(report: IngestReport, r: number): ReportRow {
   return {
+    r,
     id: report.reportId,
     projectId: report.projectId,
     agent: report.agent,
@@ -192,12 +240,20 @@ export async function writeReports(
   batch: IngestReport[],
   kept?: ReadonlySet<IngestEvent>,
 ): Promise<WriteResult> {
-  const eventRows = eventRowsOf(batch, kept);
+  const { rows: eventRows, titles } = eventRowsOf(batch, kept);
   const statement = sql`
-    with ev as (select * from ${recordset(EVENT_ROWS, eventRows)}),
-    rep as (select * from ${recordset(REPORT_ROWS, batch.map(reportRowOf))}),
+    with rep as (select * from ${recordset(REPORT_ROWS, batch.map(reportRowOf))}),
+    ev as (
+      select x.id, x.type, x.kind, x.severity, x.fingerprint, x.message, x.stack, x.url, x.data,
+        coalesce(x.count, 1) as count, x."occurredAt", coalesce(x.grouped, false) as grouped,
+        coalesce(x.kept, false) as kept, coalesce(x."forLoop", false) as "forLoop", x.ord, x.r,
+        rep."projectId", rep.id as "reportId", rep.agent, rep.service, rep."sessionId",
+        rep."receivedAt", coalesce(x.url, rep.url) as "issueUrl"
+      from ${recordset(EVENT_ROWS, eventRows)} join rep on rep.r = x.r
+    ),
+    titles as (select * from ${recordset(TITLE_ROWS, titles)}),
     ins as (
-      ${insertFrom(EVENT_ROWS, sql`ev as x`)}
+      ${insertFrom(STORED_EVENT, sql`ev as x`)}
       on conflict do nothing
       returning project_id, id
     ),
@@ -205,24 +261,25 @@ export async function writeReports(
       select ev.* from ev join ins on ins.project_id = ev."projectId" and ins.id = ev.id
     ),
     acc as (
-      select "reportId" as report_id, count(*)::int as accepted,
+      select r, count(*)::int as accepted,
         coalesce(sum(count) filter (where grouped), 0)::int as faults
-      from new group by "reportId"
+      from new group by r
     ),
     stored as (
       insert into ${reports} (id, project_id, agent, service, session_id, hostname, region, url,
         event_count, received_at, fault_count)
       select rep.id, rep."projectId", rep.agent, rep.service, rep."sessionId", rep.hostname,
         rep.region, rep.url, rep."eventCount", rep."receivedAt", acc.faults
-      from rep join acc on acc.report_id = rep.id
+      from rep join acc on acc.r = rep.r
     ),
     issue_counts as (
       insert into ${issueDeltas} (project_id, fingerprint, type, kind, severity, title, service,
         url, count, seen_at)
       select distinct on (n."projectId", n.fingerprint) n."projectId", n.fingerprint, n.type,
-        n.kind, n.severity, n.title, n.service, n."issueUrl",
+        n.kind, n.severity, t.title, n.service, n."issueUrl",
         sum(n.count) over (partition by n."projectId", n.fingerprint), n."receivedAt"
-      from new n where n.grouped
+      from new n join titles t on t."projectId" = n."projectId" and t.fingerprint = n.fingerprint
+      where n.grouped
       order by n."projectId", n.fingerprint, n.ord desc
     ),
     agent_counts as (
@@ -231,27 +288,27 @@ export async function writeReports(
     inbox as (
       insert into ${loopInbox} (project_id, event_id, type, agent, service, session_id,
         fingerprint, severity, data, received_at)
-      select n."projectId", n.id, n.type, n.agent, n.service, rep."sessionId", n.fingerprint,
+      select n."projectId", n.id, n.type, n.agent, n.service, n."sessionId", n.fingerprint,
         n.severity, n.data, n."receivedAt"
-      from new n join rep on rep.id = n."reportId"
+      from new n
       where n."forLoop" and n.type = 'fix_outcome'
       union all
       -- Urgent faults that make the same candidate for the loop are one row: the newest.
       (select distinct on (n."projectId", n.fingerprint, n.agent, n.type, n.severity)
-        n."projectId", n.id, n.type, n.agent, n.service, rep."sessionId", n.fingerprint,
+        n."projectId", n.id, n.type, n.agent, n.service, n."sessionId", n.fingerprint,
         n.severity, n.data, n."receivedAt"
-      from new n join rep on rep.id = n."reportId"
+      from new n
       where n."forLoop" and n.type <> 'fix_outcome'
       order by n."projectId", n.fingerprint, n.agent, n.type, n.severity, n.ord desc)
     )
-    select report_id, accepted from acc`;
-  const rows = await database.execute<{ report_id: string; accepted: number }>(statement);
+    select r, accepted from acc`;
+  const rows = await database.execute<{ r: number; accepted: number }>(statement);
 
-  const accepted = new Map(rows.map((row) => [row.report_id, row.accepted]));
+  const accepted = new Map(rows.map((row) => [row.r, row.accepted]));
   const acks: ReportAck[] = [];
   const stored: WriteResult['stored'] = [];
-  for (const report of batch) {
-    const count = accepted.get(report.reportId) ?? 0;
+  for (const [r, report] of batch.entries()) {
+    const count = accepted.get(r) ?? 0;
     acks.push({ accepted: count, duplicates: report.events.length - count });
     if (count > 0) stored.push({ project: report.projectId, summary: toSummary(report) });
   }
