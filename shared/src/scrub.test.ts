@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { scrub, scrubData, scrubUrl } from './scrub.js';
+import { CleanTexts, scrub, scrubData, scrubUrl } from './scrub.js';
 
 const PEM = [
   '-----BEGIN RSA PRIVATE KEY-----',
@@ -281,5 +281,31 @@ describe('scrubData', () => {
       port: 5432,
     });
     expect(scrubData(error)).toMatchObject({ code: 'ECONNREFUSED', port: 5432, name: 'Error' });
+  });
+});
+
+describe('remembered clean texts', () => {
+  it('scrubs a repeated secret every time, and answers a repeated clean text unchanged', () => {
+    const secret = 'login failed for ada@example.com';
+    expect(scrub(secret)).toBe('login failed for [email]');
+    expect(scrub(secret)).toBe('login failed for [email]');
+    const url = 'https://shop.example/cart?token=abc123';
+    expect(scrubUrl(url)).toBe('https://shop.example/cart?token=[secret]');
+    expect(scrubUrl(url)).toBe('https://shop.example/cart?token=[secret]');
+    const clean = 'TypeError: Cannot read properties of undefined';
+    expect(scrub(clean)).toBe(clean);
+    expect(scrub(clean)).toBe(clean);
+  });
+
+  it('keeps texts up to its length, and starts over when full', () => {
+    const memo = new CleanTexts(10, 4);
+    memo.add('abcde');
+    expect(memo.has('abcde')).toBe(false);
+    memo.add('abcd');
+    memo.add('efgh');
+    expect(memo.has('abcd') && memo.has('efgh')).toBe(true);
+    memo.add('ijkl');
+    expect(memo.has('abcd')).toBe(false);
+    expect(memo.has('ijkl')).toBe(true);
   });
 });

@@ -69,6 +69,41 @@ const ADDRESS_HINT = new RegExp(`\\d\\.\\d{1,3}\\.\\d|${IPV6[0].source}|${PHONE[
 const CARD_RULES: readonly Rule[] = [CARD];
 
 /**
+ * Texts that the rules left as they were, so that a repeat (the same message, stack, URL or
+ * release from many clients) skips them. Only unchanged text is remembered, so no secret is
+ * kept. At most `maxChars` characters in all and texts of at most `maxLength`; when full, it
+ * starts over.
+ */
+export class CleanTexts {
+  private seen = new Set<string>();
+  private chars = 0;
+
+  constructor(
+    private readonly maxChars: number,
+    private readonly maxLength: number,
+  ) {}
+
+  has(text: string): boolean {
+    return text.length <= this.maxLength && this.seen.has(text);
+  }
+
+  add(text: string): void {
+    if (text.length > this.maxLength) return;
+    if (this.chars + text.length > this.maxChars) {
+      this.seen = new Set();
+      this.chars = 0;
+    }
+    this.seen.add(text);
+    this.chars += text.length;
+  }
+}
+
+// About 4 MB each at most. V8 hashes a string once and keeps the hash; past 4 KB a stack is
+// rarely repeated whole, and its hash would cost as much as a scan.
+const CLEAN_TEXT = new CleanTexts(2_000_000, 4_096);
+const CLEAN_URLS = new CleanTexts(1_000_000, 2_048);
+
+/**
  * Text with e-mail addresses, tokens, keys (ours: `shp_`, `sha_`, `shs_`), PEM private keys, card
  * numbers, IP addresses, phone numbers and URL credentials replaced by placeholders. Loopback and
  * unspecified addresses (`127.x`, `0.x`, `::1`) are kept: they name this machine, never a client,
@@ -76,13 +111,19 @@ const CARD_RULES: readonly Rule[] = [CARD];
  * ranges too, since a proxy's `X-Forwarded-For` may carry a client's.
  */
 export function scrub(text: string): string {
-  return applyRules(scrubAddresses(applyRules(text, TEXT_RULES)), CARD_RULES);
+  if (CLEAN_TEXT.has(text)) return text;
+  const scrubbed = applyRules(scrubAddresses(applyRules(text, TEXT_RULES)), CARD_RULES);
+  if (scrubbed === text) CLEAN_TEXT.add(text);
+  return scrubbed;
 }
 
 /** A URL with its userinfo, sensitive parameters, tokens, keys, addresses and phone numbers replaced. */
 export function scrubUrl(url: string): string {
+  if (CLEAN_URLS.has(url)) return url;
   // Card numbers are left to `scrub`: long numeric ids in paths would be mangled by the Luhn rule.
-  return scrubAddresses(scrubPageUrl(url));
+  const scrubbed = scrubAddresses(scrubPageUrl(url));
+  if (scrubbed === url) CLEAN_URLS.add(url);
+  return scrubbed;
 }
 
 /**
