@@ -14,7 +14,7 @@ import { createGroupCommit } from './ingest/group-commit.js';
 import { createRateLimiter } from './ingest/rate-limit.js';
 import { createSampler } from './ingest/sample.js';
 import { createLiveHub } from './live/hub.js';
-import { notifyUpdates, toIssueUpdate, toReportUpdate } from './live/updates.js';
+import { notifyUpdates, toIssueUpdate } from './live/updates.js';
 import type { DecisionLoop } from './loop/loop.js';
 import { createActing } from './loop/setup.js';
 import { createMetrics } from './metrics.js';
@@ -96,16 +96,11 @@ export async function createCollector(
   const ingest = createGroupCommit(
     async (batch) => {
       const sample = sampler.plan(batch);
-      const result = await writeReports(db, batch, sample.kept);
+      const acks = await writeReports(db, batch, sample.kept);
       sample.commit();
       aggregator.poke();
       decisions.onCommitted(batch);
-      // Sent once the events are committed; a lost live update loses no data.
-      notifyUpdates(
-        db.execute,
-        result.stored.map(({ project, summary }) => toReportUpdate(project, summary)),
-      ).catch((error: unknown) => logger.warn({ err: error }, 'sending live updates failed'));
-      return result.acks;
+      return acks;
     },
     {
       maxBatchEvents: config.maxBatchEvents,

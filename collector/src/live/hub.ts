@@ -41,6 +41,8 @@ export async function createLiveHub(database: Database): Promise<LiveHub> {
     }
   };
   const unlisten = await database.listen(LIVE_CHANNEL, (payload) => {
+    // Most collectors under load have no dashboard open: nothing to read the payload for.
+    if (clients.size === 0) return;
     for (const update of fromPayload(payload)) broadcast(update);
   });
   return {

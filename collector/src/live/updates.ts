@@ -8,29 +8,49 @@ export const LIVE_CHANNEL = 'selfheal_live';
 /** Postgres refuses NOTIFY payloads of 8000 bytes or more. */
 const MAX_PAYLOAD_BYTES = 7_000;
 
-/** Packs updates into as few NOTIFY payloads as fit: each a JSON array of updates. */
-export function toPayloads(updates: DashboardUpdate[]): string[] {
-  const payloads: string[] = [];
-  let current: string[] = [];
-  let size = 2;
+/**
+ * Each update's JSON and the NOTIFY payload it goes in (numbered from 0), packed in order so
+ * that each payload fits; an update too big is slimmed and sent alone, or left out (undefined)
+ * when it cannot be.
+ */
+export function packUpdates(
+  updates: DashboardUpdate[],
+): Array<{ json: string; payload: number } | undefined> {
+  const packed: Array<{ json: string; payload: number } | undefined> = [];
+  let payload = -1;
+  let size = MAX_PAYLOAD_BYTES;
   for (const update of updates) {
     const json = JSON.stringify(update);
     const bytes = Buffer.byteLength(json);
     if (bytes + 2 > MAX_PAYLOAD_BYTES) {
       const slim = slimmed(update);
-      if (slim) payloads.push(`[${JSON.stringify(slim)}]`);
+      if (slim) {
+        payload += 1;
+        size = MAX_PAYLOAD_BYTES;
+      }
+      packed.push(slim ? { json: JSON.stringify(slim), payload } : undefined);
       continue;
     }
-    if (current.length > 0 && size + bytes + 1 > MAX_PAYLOAD_BYTES) {
-      payloads.push(`[${current.join(',')}]`);
-      current = [];
+    if (size + bytes + 1 > MAX_PAYLOAD_BYTES) {
+      payload += 1;
       size = 2;
     }
-    current.push(json);
+    packed.push({ json, payload });
     size += bytes + 1;
   }
-  if (current.length > 0) payloads.push(`[${current.join(',')}]`);
-  return payloads;
+  return packed;
+}
+
+/** Packs updates into as few NOTIFY payloads as fit: each a JSON array of updates. */
+export function toPayloads(updates: DashboardUpdate[]): string[] {
+  const payloads: string[][] = [];
+  for (const item of packUpdates(updates)) {
+    if (!item) continue;
+    const jsons = payloads[item.payload] ?? [];
+    jsons.push(item.json);
+    payloads[item.payload] = jsons;
+  }
+  return payloads.filter(Boolean).map((jsons) => `[${jsons.join(',')}]`);
 }
 
 /** A shorter form of an update too big for one payload. */

@@ -3,14 +3,8 @@ import { sql } from 'drizzle-orm';
 import type { Database } from '../db/database.js';
 import { agentDeltas, events, issueDeltas, loopInbox, reports } from '../db/schema.js';
 import type { IngestEvent, IngestReport } from '../ingest/normalize.js';
+import { LIVE_CHANNEL, packUpdates, toReportUpdate } from '../live/updates.js';
 import { insertFrom, type RecordsetShape, recordset } from './recordset.js';
-
-/** What one batch wrote: an acknowledgement per report, in order, and the reports stored. */
-export interface WriteResult {
-  acks: ReportAck[];
-  /** The reports that stored at least one new event, for live updates. */
-  stored: Array<{ project: string; summary: ReportSummary }>;
-}
 
 const keyOf = (projectId: string, id: string) => `${projectId}\u0000${id}`;
 
@@ -83,7 +77,8 @@ const REPORT_ROWS = {
     'eventCount',
     'receivedAt',
   ],
-  extra: { r: 'int' },
+  // Its live update (JSON) and the NOTIFY payload it goes in, sent if it stores something.
+  extra: { r: 'int', live: 'text', payload: 'int' },
 } as const satisfies RecordsetShape;
 
 const AGENT_ROWS = {
@@ -124,6 +119,8 @@ interface EventRow {
 type ReportRow = Omit<typeof reports.$inferInsert, 'receivedAt' | 'faultCount'> & {
   receivedAt: string;
   r: number;
+  live?: string;
+  payload?: number;
 };
 interface TitleRow {
   projectId: string;
@@ -189,6 +186,17 @@ function toEventRow(event: IngestEvent, r: number, ord: number, kept: boolean): 
   };
 }
 
+function reportRowsOf(batch: IngestReport[]): ReportRow[] {
+  const live = packUpdates(
+    batch.map((report) => toReportUpdate(report.projectId, toSummary(report))),
+  );
+  return batch.map((report, r) => ({
+    ...reportRowOf(report, r),
+    live: live[r]?.json,
+    payload: live[r]?.payload,
+  }));
+}
+
 function reportRowOf(report: IngestReport, r: number): ReportRow {
   return {
     r,
@@ -232,17 +240,18 @@ function agentRowsOf(batch: IngestReport[]): AgentRow[] {
  * events (a resent id is skipped; those not in `kept`, by default all, without their payload),
  * the reports that stored something, the issue and agent figures as pending rows for the
  * aggregator, and what the decision loop must not forget in its inbox: every fix outcome, and
- * one row per candidate its urgent faults make (project, fingerprint, agent, type, severity).
- * No row another writer also updates is touched.
+ * one row per candidate its urgent faults make (project, fingerprint, agent, type, severity);
+ * and the live update of each report that stored something, sent on commit. Answers an
+ * acknowledgement per report, in order. No row another writer also updates is touched.
  */
 export async function writeReports(
   database: Database,
   batch: IngestReport[],
   kept?: ReadonlySet<IngestEvent>,
-): Promise<WriteResult> {
+): Promise<ReportAck[]> {
   const { rows: eventRows, titles } = eventRowsOf(batch, kept);
   const statement = sql`
-    with rep as (select * from ${recordset(REPORT_ROWS, batch.map(reportRowOf))}),
+    with rep as (select * from ${recordset(REPORT_ROWS, reportRowsOf(batch))}),
     ev as (
       select x.id, x.type, x.kind, x.severity, x.fingerprint, x.message, x.stack, x.url, x.data,
         coalesce(x.count, 1) as count, x."occurredAt", coalesce(x.grouped, false) as grouped,
@@ -300,19 +309,22 @@ export async function writeReports(
       from new n
       where n."forLoop" and n.type <> 'fix_outcome'
       order by n."projectId", n.fingerprint, n.agent, n.type, n.severity, n.ord desc)
+    ),
+    -- Delivered to every collector's dashboards when this commits.
+    live as (
+      select pg_notify(${LIVE_CHANNEL}, '[' || string_agg(rep.live, ',' order by rep.r) || ']')
+      from rep join acc on acc.r = rep.r
+      where rep.live is not null
+      group by rep.payload
     )
-    select r, accepted from acc`;
+    select r, accepted, (select count(*) from live)::int as notified from acc`;
   const rows = await database.execute<{ r: number; accepted: number }>(statement);
 
   const accepted = new Map(rows.map((row) => [row.r, row.accepted]));
-  const acks: ReportAck[] = [];
-  const stored: WriteResult['stored'] = [];
-  for (const [r, report] of batch.entries()) {
+  return batch.map((report, r) => {
     const count = accepted.get(r) ?? 0;
-    acks.push({ accepted: count, duplicates: report.events.length - count });
-    if (count > 0) stored.push({ project: report.projectId, summary: toSummary(report) });
-  }
-  return { acks, stored };
+    return { accepted: count, duplicates: report.events.length - count };
+  });
 }
 
 function toSummary(report: IngestReport): ReportSummary {
