@@ -1,5 +1,5 @@
 import type { ReportAck, ReportSummary } from '@selfheal/shared/protocol';
-import { sql } from 'drizzle-orm';
+import { getTableColumns, sql } from 'drizzle-orm';
 import type { Database } from '../db/database.js';
 import { agentDeltas, events, issueDeltas, loopInbox, reports } from '../db/schema.js';
 import type { IngestEvent, IngestReport } from '../ingest/normalize.js';
@@ -8,54 +8,22 @@ import { insertFrom, type RecordsetShape, recordset } from './recordset.js';
 
 const keyOf = (projectId: string, id: string) => `${projectId}\u0000${id}`;
 
+// Every column an event is stored with, in the table's order, read from the batch's joined rows.
+const STORED_EVENT = {
+  table: events,
+  keys: Object.keys(getTableColumns(events)),
+} satisfies RecordsetShape;
+
 // An event row carries only what is its own: what its report says for all of its events (the
 // project, the report, the agent, the service, when it arrived) is joined from the report's
 // row by `r`, its place in the batch. An absent value (no payload, a count of 1, false) is
 // left out of the JSON and filled in by the statement, so repeats cost Postgres little to read.
+const FROM_REPORT = new Set(['projectId', 'reportId', 'agent', 'service', 'receivedAt']);
 const EVENT_ROWS = {
   table: events,
-  keys: [
-    'id',
-    'type',
-    'kind',
-    'severity',
-    'fingerprint',
-    'message',
-    'stack',
-    'url',
-    'data',
-    'count',
-    'occurredAt',
-    'grouped',
-    'kept',
-  ],
+  keys: STORED_EVENT.keys.filter((key) => !FROM_REPORT.has(key)),
   extra: { r: 'int', forLoop: 'boolean', ord: 'int' },
-} as const satisfies RecordsetShape;
-
-// The columns an event is stored with, read from the batch's joined rows.
-const STORED_EVENT = {
-  table: events,
-  keys: [
-    'projectId',
-    'id',
-    'reportId',
-    'type',
-    'kind',
-    'severity',
-    'fingerprint',
-    'message',
-    'stack',
-    'url',
-    'data',
-    'count',
-    'agent',
-    'service',
-    'occurredAt',
-    'receivedAt',
-    'grouped',
-    'kept',
-  ],
-} as const satisfies RecordsetShape;
+} satisfies RecordsetShape;
 
 // The title of each fingerprint's newest event in the batch, for its issue.
 const TITLE_ROWS = {
