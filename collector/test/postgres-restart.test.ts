@@ -1,5 +1,7 @@
+import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openPostgres } from '../src/db/postgres.js';
 import {
   adminGet,
   event,
@@ -18,6 +20,38 @@ describe.skipIf(!TEST_DATABASE_URL)('Postgres restarting under load', () => {
     target = await postgresTarget(TEST_DATABASE_URL as string);
   });
   afterAll(async () => target?.dispose());
+
+  it('replaces the pooled sessions Postgres terminated: no write or transaction fails or hangs', async () => {
+    const url = target.config().databaseUrl as string;
+    const database = new URL(url).pathname.slice(1);
+    const admin = postgres(TEST_DATABASE_URL as string, { max: 1, onnotice: () => {} });
+    const POOL = 3;
+    const store = await openPostgres(url, { max: POOL });
+    const backends = sql`select pg_backend_pid() as pid, pg_sleep(0.02)`;
+    try {
+      for (let round = 0; round < 10; round += 1) {
+        // Every pooled session in use at once, so each is a live backend before it is ended.
+        const pids = await Promise.all(
+          Array.from({ length: POOL }, () => store.executeIdempotent<{ pid: number }>(backends)),
+        );
+        expect(new Set(pids.map(([row]) => row?.pid)).size).toBe(POOL);
+        await admin`
+          select pg_terminate_backend(pid) from pg_stat_activity
+          where datname = ${database} and application_name = 'selfheal-collector'`;
+        // Sent at once: most go out on sessions whose end the pool has not heard of yet.
+        const answers = await Promise.all([
+          ...Array.from({ length: POOL }, () =>
+            store.executeIdempotent<{ one: number }>(sql`select 1 as one`),
+          ),
+          store.transaction(async (execute) => execute<{ one: number }>(sql`select 1 as one`)),
+        ]);
+        expect(answers.map(([row]) => row?.one)).toEqual(Array(POOL + 1).fill(1));
+      }
+    } finally {
+      await admin.end();
+      await store.close();
+    }
+  });
 
   it('answers 503 in the gap, never 500 or a 202 for what it did not store, and recovers by itself', async () => {
     const { collector, base } = await startCollector(target);

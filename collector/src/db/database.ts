@@ -25,6 +25,11 @@ export interface Database {
   readonly driver: 'pglite' | 'postgres';
   /** Runs one statement (atomic on its own) outside any transaction. */
   readonly execute: Execute;
+  /**
+   * Runs one statement that has the same effect when run twice, again when the session it went
+   * out on was lost, whether or not the statement had reached the server.
+   */
+  readonly executeIdempotent: Execute;
   /** Runs `work` in one transaction; its statements go through the `Execute` it is given. */
   transaction<R>(work: (execute: Execute) => Promise<R>): Promise<R>;
   /** Calls `onPayload` for each NOTIFY on `channel`; resolves to an unlisten function. */

@@ -30,6 +30,8 @@ export async function openPglite(dataDir?: string): Promise<Database> {
     db,
     driver: 'pglite',
     execute,
+    // In this process: no session to lose.
+    executeIdempotent: execute,
     transaction: (work) => client.transaction((tx) => work(on(tx))),
     async listen(channel, onPayload) {
       const unlisten = await client.listen(channel, onPayload);

@@ -16,6 +16,9 @@ import * as schema from './schema.js';
 /** The session-level advisory lock that serialises migrations; the same in every collector. */
 const MIGRATION_LOCK = 727_465_001;
 
+/** Connections in a collector's pool unless told otherwise. */
+const POOL_SIZE = 10;
+
 /** Applies pending migrations; one collector at a time, the others wait, then find nothing to do. */
 async function migrateOnce(url: string): Promise<void> {
   // One connection, so the session-level lock and the migration share it.
@@ -50,20 +53,40 @@ function noDelaySocket(options: { host: string[]; port: number[]; path?: string 
 type Client = postgres.Sql | postgres.TransactionSql;
 
 /**
- * True when a write found the socket already ended by the server (a pooled connection that
- * Postgres terminated, its close not yet seen): nothing of the statement reached the server.
+ * True when `error` says a statement never took effect, so running it again is safe: the write
+ * found the socket already ended (a pooled connection whose close was not yet seen), or Postgres
+ * answered that it had terminated the session, which rolls back whatever the session had begun.
  */
-function neverSent(error: unknown): boolean {
-  return (error as { code?: unknown } | null)?.code === 'EPIPE';
+function notApplied(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'EPIPE' || code === '57P01' || code === '57P02';
 }
 
-/** Runs `work`, and once more when its first try never reached the server. */
-async function onceMore<R>(work: () => Promise<R>): Promise<R> {
-  try {
-    return await work();
-  } catch (error) {
-    if (!neverSent(error)) throw error;
-    return work();
+/**
+ * True when `error` says the session was lost, whether or not the statement took effect: safe to
+ * run again only for work that was never begun or that has the same effect twice.
+ */
+function sessionLost(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return notApplied(error) || code === 'ECONNRESET' || code === 'CONNECTION_CLOSED';
+}
+
+/**
+ * Runs `work`, again while it fails with an error `again` accepts. A restart of Postgres ends
+ * every pooled session, and each such session fails once and is dropped, so `tries` one more
+ * than the pool reaches a new one. A server that is down fails on connecting, never retried here.
+ */
+async function untilApplied<R>(
+  work: () => Promise<R>,
+  tries: number,
+  again: (error: unknown) => boolean,
+): Promise<R> {
+  for (let tried = 1; ; tried += 1) {
+    try {
+      return await work();
+    } catch (error) {
+      if (tried >= tries || !again(error)) throw error;
+    }
   }
 }
 
@@ -72,7 +95,7 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
   await migrateOnce(url);
   // `socket` is a documented postgres.js option that its type definitions leave out.
   const clientOptions = {
-    max: options.max ?? 10,
+    max: options.max ?? POOL_SIZE,
     onnotice: () => {},
     connection: { application_name: 'selfheal-collector' },
     socket: noDelaySocket,
@@ -91,18 +114,30 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
       });
     };
   const direct = on(client);
-  const execute: Execute = <T extends Row>(query: SQL) => onceMore(() => direct<T>(query));
+  const tries = clientOptions.max + 1;
+  const execute: Execute = <T extends Row>(query: SQL) =>
+    untilApplied(() => direct<T>(query), tries, notApplied);
+  const executeIdempotent: Execute = <T extends Row>(query: SQL) =>
+    untilApplied(() => direct<T>(query), tries, sessionLost);
   return {
     db,
     driver: 'postgres',
     execute,
+    executeIdempotent,
     async transaction<R>(work: (execute: Execute) => Promise<R>): Promise<R> {
       // postgres.js types `begin`'s answer as an unwrapped array; keep the work's own type.
       let result: { value: R } | undefined;
-      await onceMore(() =>
-        client.begin(async (tx) => {
-          result = { value: await work(on(tx)) };
-        }),
+      // Tried again only while its BEGIN fails: once `work` has run, what it did beside the
+      // database (commands it collected, counters) would be done twice.
+      let began = false;
+      await untilApplied(
+        () =>
+          client.begin(async (tx) => {
+            began = true;
+            result = { value: await work(on(tx)) };
+          }),
+        tries,
+        (error) => !began && sessionLost(error),
       );
       if (!result) throw new Error('the transaction ended without running its work');
       return result.value;

@@ -286,7 +286,9 @@ export async function writeReports(
       group by rep.payload
     )
     select r, accepted, (select count(*) from live)::int as notified from acc`;
-  const rows = await database.execute<{ r: number; accepted: number }>(statement);
+  // Run again when its session is lost: a stored event is then found a duplicate, as when an
+  // agent resends, so nothing is stored or counted twice.
+  const rows = await database.executeIdempotent<{ r: number; accepted: number }>(statement);
 
   const accepted = new Map(rows.map((row) => [row.r, row.accepted]));
   return batch.map((report, r) => {
