@@ -21,6 +21,8 @@ const COUNTERS = {
     'Issues not looked at because too many were waiting (looked at again when they recur).',
   selfheal_decisions_capped_total:
     'Decisions not made because their project reached its new-decision cap (made when they recur).',
+  selfheal_decisions_unneeded_total:
+    'Page faults not decided because the page agents healed them in every session that met them.',
   selfheal_decisions_reviewed_total: 'Pending decisions approved or rejected, by verdict.',
   selfheal_commands_total: 'Commands issued, delivered, acknowledged and refused, by target.',
   selfheal_outcomes_total: 'Fix outcomes settled by verification, by status.',

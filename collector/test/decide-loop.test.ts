@@ -16,7 +16,7 @@ import {
   testClock,
 } from './decide-helpers.js';
 import { type FakeOpenAi, startFakeOpenAi } from './fake-openai.js';
-import { adminGet, collectorPerSuite, report, STORES, startCollector } from './harness.js';
+import { adminGet, collectorPerSuite, metric, report, STORES, startCollector } from './harness.js';
 
 let openai: FakeOpenAi;
 beforeAll(async () => {
@@ -84,6 +84,22 @@ describe.each(STORES)('the decision loop on $name', ({ name, create }) => {
     const status = await adminGet(suite.base, '/api/status');
     expect(status.llm.calls).toBeGreaterThanOrEqual(1);
     expect(status.llm.promptTokens).toBeGreaterThan(0);
+  });
+
+  it('tells nobody of a page fault healed in the session that met it, and decides once another meets it unhealed', async () => {
+    const fingerprint = `fp-healed-${name}`;
+    const healedBefore = await metric(suite.base, 'selfheal_decisions_unneeded_total');
+    // The agent's retry got its answer: the fault and its fix come in one report.
+    const retry = { strategy: 'retry_request', fingerprint, success: true, local: true };
+    const healed = [pageFault(fingerprint), fixOutcome(retry)];
+    expect((await sendPage(suite.base, healed)).status).toBe(202);
+    await settle(suite.collector);
+    expect(await decisionsFor(suite.base, fingerprint)).toEqual([]);
+    expect(await metric(suite.base, 'selfheal_decisions_unneeded_total')).toBe(healedBefore + 1);
+    // Another visitor meets it with no fix that worked: one session's word does not cover it.
+    expect((await sendPage(suite.base, [pageFault(fingerprint)])).status).toBe(202);
+    await settle(suite.collector);
+    expect(await decisionsFor(suite.base, fingerprint)).toHaveLength(1);
   });
 
   it('hands page commands back in the report answer, and decides from knowledge once it has enough', async () => {

@@ -142,6 +142,13 @@ export async function report(base: string, body: unknown, headers: Record<string
   });
 }
 
+/** A counter's value in the collector's metrics, 0 when it was never counted. */
+export async function metric(base: string, name: string): Promise<number> {
+  const res = await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${ADMIN}` } });
+  const line = (await res.text()).split('\n').find((l) => l.startsWith(`${name} `));
+  return line ? Number(line.split(' ')[1]) : 0;
+}
+
 /** GETs `path` with the admin token and parses the JSON answer. */
 // biome-ignore lint/suspicious/noExplicitAny: tests read answers loosely and assert on them
 export async function adminGet<T = any>(base: string, path: string): Promise<T> {

@@ -3,23 +3,16 @@ import { projects } from '../src/db/schema.js';
 import { hashSecret } from '../src/store/keys.js';
 import { decisions, healthFault, sendBackend, settle, testClock } from './decide-helpers.js';
 import {
-  ADMIN,
   adminGet,
   collectorPerSuite,
   event,
+  metric,
   report,
   STORES,
   serviceKey,
 } from './harness.js';
 
 const OTHER_KEY = 'shp_caps-other-project-key';
-
-/** A counter's value in the collector's metrics, 0 when it was never counted. */
-async function counter(base: string, name: string): Promise<number> {
-  const res = await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${ADMIN}` } });
-  const line = (await res.text()).split('\n').find((l) => l.startsWith(`${name} `));
-  return line ? Number(line.split(' ')[1]) : 0;
-}
 
 const errors = (fingerprints: string[]) =>
   fingerprints.map((fingerprint) => event({ fingerprint, message: `boom ${fingerprint}` }));
@@ -51,7 +44,7 @@ describe.each(STORES)('new issues and decisions are capped per project on $name'
     expect(overflow.count).toBe(
       22 - own.reduce((s: number, i: { count: number }) => s + i.count, 0),
     );
-    expect(await counter(suite.base, 'selfheal_issues_overflowed_total')).toBe(15);
+    expect(await metric(suite.base, 'selfheal_issues_overflowed_total')).toBe(15);
 
     // A minute later the cap has room again: an overflowed fingerprint gets its own issue.
     const waiting = second.find(
@@ -79,7 +72,7 @@ describe.each(STORES)('new issues and decisions are capped per project on $name'
     );
     const made = (await adminGet(suite.base, '/api/decisions?project=caps-other')).decisions;
     expect(made).toHaveLength(3);
-    expect(await counter(suite.base, 'selfheal_decisions_capped_total')).toBe(2);
+    expect(await metric(suite.base, 'selfheal_decisions_capped_total')).toBe(2);
 
     // The fingerprints left undecided come back with their next occurrence, once there is room.
     const left = faults.filter(

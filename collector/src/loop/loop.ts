@@ -16,7 +16,14 @@ import type { LoopContext } from './context.js';
 import { expireDue, failRefused } from './lapse.js';
 import { readKnowledge } from './learn.js';
 import { recordOutcomes } from './record-outcomes.js';
-import { buildInput, type Candidate, candidateOf, screen, triggerOf } from './screen.js';
+import {
+  buildInput,
+  type Candidate,
+  candidateOf,
+  healedInItsSessions,
+  screen,
+  triggerOf,
+} from './screen.js';
 import { settleDue, supersedeMoot } from './verify.js';
 
 /** How long a claim to decide lasts if its collector dies while deciding. */
@@ -88,6 +95,21 @@ export function createDecisionLoop(ctx: LoopContext, model?: ModelPort): Decisio
       if (!input) return;
       // A page's events never trigger a fix in a service, whatever fingerprint they carry.
       if (input.target === 'service' && candidate.agent !== 'backend' && !candidate.trigger) return;
+      // Healed where it happened: the page agents fixed it in every session that met it, so
+      // nobody is told. Should it keep coming back unhealed, it is decided then.
+      if (
+        input.target === 'page' &&
+        trigger !== 'fix_failed' &&
+        (await healedInItsSessions(
+          ctx.db,
+          project,
+          fingerprint,
+          now - ctx.config.persistentWindowMs,
+        ))
+      ) {
+        ctx.metrics.inc('selfheal_decisions_unneeded_total');
+        return;
+      }
       // Another collector may have decided between the first look and the claim. An open
       // decision made from page events gives way to the service's own report of the fault.
       const open = await findOpenDecision(ctx.db, project, fingerprint);

@@ -8,6 +8,7 @@ import {
   events,
   issues,
   OPEN_DECISION_STATUSES,
+  outcomes,
   reports,
 } from '../db/schema.js';
 import type { DecisionInput, DecisionTrigger } from '../decide/types.js';
@@ -62,6 +63,46 @@ export async function triggerOf(
       limit ${persistent.threshold}) as recent`);
   const n = Number(recent?.n ?? 0);
   return n >= persistent.threshold ? 'persistent' : undefined;
+}
+
+/** How many of a page fault's latest occurrences are looked at for sessions that healed it. */
+const HEALED_LOOKBACK = 200;
+
+/**
+ * True when a page fault of `fingerprint` reported since `since` needs no decision: every page
+ * session that reported one of its latest occurrences (HEALED_LOOKBACK) also reported that its
+ * agent's own fix of it worked (a retry that got its answer, say). A session speaks only for itself: one session's word never covers the fault
+ * in another session, or in an SDK's report (no session), so a key anyone can read cannot
+ * silence what real visitors keep meeting.
+ */
+export async function healedInItsSessions(
+  db: Db,
+  project: string,
+  fingerprint: string,
+  since: number,
+): Promise<boolean> {
+  const from = new Date(since).toISOString();
+  const [row] = await executeOn(db)<{ sessions: number; unhealed: number }>(sql`
+    with recent as (
+      select ${reports.sessionId} as session
+      from ${events} join ${reports} on ${reports.id} = ${events.reportId}
+      where ${events.projectId} = ${project} and ${events.fingerprint} = ${fingerprint}
+        and ${events.receivedAt} > ${from}::timestamptz
+        and ${events.agent} = 'frontend' and ${events.grouped}
+      order by ${events.receivedAt} desc
+      limit ${HEALED_LOOKBACK}
+    ),
+    seen as (select distinct session from recent)
+    -- A session's own outcomes are found on their index; no session (an SDK) finds none.
+    select count(*)::int as sessions,
+      count(*) filter (where not exists (
+        select 1 from ${outcomes}
+        where ${outcomes.projectId} = ${project} and ${outcomes.sessionId} = seen.session
+          and ${outcomes.reportedAt} > ${from}::timestamptz
+          and ${outcomes.fingerprint} = ${fingerprint}
+          and ${outcomes.local} and ${outcomes.reportedSuccess}))::int as unhealed
+    from seen`);
+  return (row?.sessions ?? 0) > 0 && row?.unhealed === 0;
 }
 
 const ONLINE_MS = 5 * 60_000;
