@@ -22,6 +22,7 @@ describe.skipIf(!HAS_CHROMIUM)('pnpm heal-report, short: each fault class once',
         expect(row.escalated, `${row.label}: a person is told\n${seen}`).toBe(1);
       } else {
         expect(row.healed, `${row.label}: healed\n${seen}`).toBe(1);
+        expect(row.escalated, `${row.label}: healed, so nobody is told\n${seen}`).toBe(0);
         expect(row.verified, `${row.label}: verified\n${seen}`).toBe(1);
         expect(row.medianHealMs, row.label).not.toBeNull();
       }
