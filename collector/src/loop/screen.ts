@@ -71,9 +71,9 @@ const HEALED_LOOKBACK = 200;
 /**
  * True when a page fault of `fingerprint` reported since `since` needs no decision: every page
  * session that reported one of its latest occurrences (HEALED_LOOKBACK) also reported that its
- * agent's own fix of it worked (a retry that got its answer, say). A session speaks only for itself: one session's word never covers the fault
- * in another session, or in an SDK's report (no session), so a key anyone can read cannot
- * silence what real visitors keep meeting.
+ * agent's own fix of it worked (a retry that got its answer, say). A session speaks only for
+ * itself: one session's word never covers the fault in another session, or in an SDK's report
+ * (no session), so a key anyone can read cannot silence what real visitors keep meeting.
  */
 export async function healedInItsSessions(
   db: Db,
